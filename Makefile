@@ -1,0 +1,46 @@
+# pyhelmfile developer tasks. Everything a fresh machine needs is installed from here.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS_BIN := $(CURDIR)/.tools/bin
+PYTEST_ARGS ?=
+
+.PHONY: install tools test test-unit demo lint typecheck cluster-up cluster-down bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+tools: install
+	$(BIN)/python scripts/tools.py
+
+test: install tools
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-unit: install
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+demo: install tools
+	$(BIN)/python scripts/demo.py
+
+lint: install
+	$(BIN)/ruff check pyhelmfile tests scripts
+	$(BIN)/ruff format --check pyhelmfile tests scripts
+
+typecheck: install
+	$(BIN)/mypy
+
+cluster-up: install tools
+	$(BIN)/python scripts/testcluster.py up
+
+cluster-down: install
+	$(BIN)/python scripts/testcluster.py down
+
+bench: install tools
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .tools build dist *.egg-info

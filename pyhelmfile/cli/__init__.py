@@ -1,0 +1,1 @@
+"""Command-line interface: click commands, flags and output only."""

@@ -1,0 +1,1 @@
+"""Shared test infrastructure (toolchain, servers, differential harness)."""
