@@ -13,6 +13,7 @@ import sys
 import click
 
 from pyhelmfile import __version__
+from pyhelmfile.cli.options import GlobalOptions
 
 # name -> "module:attribute". Keep sorted; one line per command.
 COMMANDS: dict[str, str] = {
@@ -38,8 +39,11 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-v", "--version", prog_name="pyhelmfile")
-def cli() -> None:
+@click.option("--helm-binary", "-b", default="helm", show_default=True, help="Path to the helm binary.")
+@click.pass_context
+def cli(ctx: click.Context, helm_binary: str) -> None:
     """A helmfile-compatible Helm orchestrator."""
+    ctx.obj = GlobalOptions(helm_binary=helm_binary)
 
 
 def main(argv: list[str] | None = None) -> None:

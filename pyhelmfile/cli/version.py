@@ -5,13 +5,15 @@ from __future__ import annotations
 import click
 
 from pyhelmfile import __version__
+from pyhelmfile.cli.options import global_options
 
 
 @click.command()
-@click.option("--helm-binary", "-b", default="helm", show_default=True, help="Path to the helm binary.")
-def version(helm_binary: str) -> None:
+@click.pass_context
+def version(ctx: click.Context) -> None:
     """Show the version of pyhelmfile and of the helm it runs."""
     from pyhelmfile.helm.version import detect_version
 
+    helm_binary = global_options(ctx).helm_binary
     click.echo(f"pyhelmfile {__version__}")
     click.echo(f"helm       {detect_version(helm_binary)}")

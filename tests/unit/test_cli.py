@@ -30,7 +30,7 @@ def test_python_dash_m_works() -> None:
 
 def test_expected_error_is_one_line_without_traceback() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "pyhelmfile", "version", "--helm-binary", "/nonexistent/helm"],
+        [sys.executable, "-m", "pyhelmfile", "--helm-binary", "/nonexistent/helm", "version"],
         capture_output=True,
         text=True,
     )
