@@ -17,6 +17,7 @@ Installed names:
     kubectl        kubectl 1.35
     sops           sops 3.11.0
     age, age-keygen  age 1.1.1
+    registry       docker-registry 2.8.2 (Debian), an OCI registry for tests
 """
 
 from __future__ import annotations
@@ -223,6 +224,20 @@ ARTIFACTS: tuple[Artifact, ...] = (
                 "age-keygen",
                 "usr/bin/age-keygen",
                 "08692b7ba7dfdfc6ee76d0e64bb7e4b9ce084b6ba0b6354eb89cd2b7d3422c2f",
+            ),
+        ),
+    ),
+    Artifact(
+        label="docker-registry 2.8.2 (OCI registry for chart push tests)",
+        filename="docker-registry_2.8.2+ds1-1_amd64.deb",
+        sha256="a9bd06c0e006854608f8469b4371743f40604ad90975532bb3b7ceeb72fe2913",
+        fetch=apt_download("docker-registry", "2.8.2+ds1-1"),
+        unpack=deb_members(["usr/bin/docker-registry"]),
+        binaries=(
+            Binary(
+                "registry",
+                "usr/bin/docker-registry",
+                "6ef17abe17337366675271b24591684c5dbe7514adfe9e95f57290c5c4eb9149",
             ),
         ),
     ),
