@@ -108,7 +108,13 @@ def not_(arg: Any) -> bool:
     return not truth(arg)
 
 
+class NilInterface:
+    """Marker the executor passes to `len` for a nil held in a map or slice (Go's nil interface)."""
+
+
 def length(item: Any) -> int:
+    if isinstance(item, NilInterface):
+        raise FuncError("len of nil pointer")
     if item is None:
         raise FuncError("reflect: call of reflect.Value.Type on zero Value")
     if isinstance(item, str):
@@ -147,9 +153,8 @@ def index(item: Any, *indexes: Any) -> Any:
             item = item[x]
         elif isinstance(item, Mapping):
             if idx is None:
-                # A nil key becomes the zero value of the key type: "" for map[string].
-                idx = ""
-            elif not isinstance(idx, str) and all(isinstance(k, str) for k in item):
+                raise FuncError("value is nil; should be of type string")
+            if not isinstance(idx, str) and all(isinstance(k, str) for k in item):
                 raise FuncError(f"value has type {go_type_name(idx)}; should be string")
             item = item.get(idx)
         else:
@@ -189,7 +194,8 @@ def slice_(item: Any, *indexes: Any) -> Any:
 def _eval_args(args: Sequence[Any]) -> str:
     if len(args) == 1 and isinstance(args[0], str):
         return args[0]
-    return sprint(*args)
+    # printableValue in exec.go: a missing value prints as <no value>, not <nil>.
+    return sprint(*("<no value>" if a is None else a for a in args))
 
 
 def html_escaper(*args: Any) -> str:

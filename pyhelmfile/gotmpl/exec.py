@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pyhelmfile.gotmpl import nodes as n
-from pyhelmfile.gotmpl.builtins import BUILTINS, FuncError, truth
+from pyhelmfile.gotmpl.builtins import BUILTINS, FuncError, NilInterface, length, truth
 from pyhelmfile.gotmpl.gofmt import format_value, go_type_name, quote, sort_keys
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class _NilIface:
 
 MISSING: Any = _Missing()
 NIL_IFACE: Any = _NilIface()
+_NIL_FOR_LEN = NilInterface()
 
 
 class ExecError(Exception):
@@ -483,7 +484,8 @@ class State:
             if i == 0 and info.string_first:
                 argv.append(self.eval_string_arg(dot, a))
             else:
-                argv.append(self.eval_arg(dot, a))
+                v = self.eval_arg(dot, a, keep_iface=info.fn is length)
+                argv.append(_NIL_FOR_LEN if v is NIL_IFACE else v)
         if final is not MISSING:
             if info.string_first and not argv:
                 argv.append(self.validate_string(final))
@@ -528,7 +530,11 @@ class State:
         if final is not MISSING:
             vals.append(None if final is NIL_IFACE else final)
         fn = vals[0]
-        callee = str(arg_nodes[0]) if arg_nodes else format_value(final)
+        if arg_nodes:
+            callee = str(arg_nodes[0])
+        else:
+            # reflect.Value.String(): the string itself, or "<T Value>" for other types.
+            callee = final if isinstance(final, str) else f"<{go_type_name(final)} Value>"
         try:
             if fn is None:
                 raise FuncError("call of nil")
@@ -552,7 +558,7 @@ class State:
             self.node = cmd
             raise self.errorf(f"error calling call: {_exc_message(e)}") from None
 
-    def eval_arg(self, dot: Any, node: n.Node) -> Any:
+    def eval_arg(self, dot: Any, node: n.Node, *, keep_iface: bool = False) -> Any:
         """An argument for an interface{} parameter; nil interfaces reach functions as None."""
         self.node = node
         typ = type(node)
@@ -584,7 +590,7 @@ class State:
             return node.text  # type: ignore[attr-defined]
         else:
             raise self.errorf(f"can't handle assignment of {node} to empty interface argument")
-        return None if v is NIL_IFACE else v
+        return None if v is NIL_IFACE and not keep_iface else v
 
     def eval_string_arg(self, dot: Any, node: n.Node) -> str:
         """An argument for a Go `string` parameter (printf's format)."""
