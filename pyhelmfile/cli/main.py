@@ -17,6 +17,9 @@ from pyhelmfile.cli.options import GlobalOptions
 
 # name -> "module:attribute". Keep sorted; one line per command.
 COMMANDS: dict[str, str] = {
+    "bump": "pyhelmfile.cli.bump:bump",
+    "chart": "pyhelmfile.cli.chart:chart",
+    "promote": "pyhelmfile.cli.bump:promote",
     "version": "pyhelmfile.cli.version:version",
 }
 

@@ -1,0 +1,310 @@
+"""Real chart repositories on loopback for tests: an HTTP directory server, moto's S3 server,
+the docker-registry OCI registry, plus charts built by the real helm and git repositories.
+
+Every server binds 127.0.0.1 on a free port and is stopped when its context exits.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.toolchain import Toolchain
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (connection refused)."""
+    return free_port()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def http_directory(path: Path) -> Iterator[str]:
+    """Serve `path` over HTTP on 127.0.0.1; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not answer {url} within {timeout}s")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+# moto's WSGI app behind a lock: requests are handled one at a time, which makes its
+# conditional writes (If-Match / If-None-Match on PutObject) atomic, as they are on S3.
+_MOTO_SERVER = textwrap.dedent(
+    """
+    import sys, threading
+    from werkzeug.serving import make_server
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+
+    app = DomainDispatcherApplication(create_backend_app)
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        with lock:
+            return list(app(environ, start_response))
+
+    server = make_server("127.0.0.1", int(sys.argv[1]), serialised, threaded=True, request_handler=MotoRequestHandler)
+    print("ready", flush=True)
+    server.serve_forever()
+    """
+)
+
+
+@dataclass(frozen=True)
+class S3Server:
+    endpoint: str
+
+    def env(self) -> dict[str, str]:
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    def client(self):  # type: ignore[no-untyped-def]
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name="us-east-1",
+        )
+
+    def create_bucket(self, name: str) -> None:
+        self.client().create_bucket(Bucket=name)
+
+    def read(self, bucket: str, key: str) -> bytes:
+        return bytes(self.client().get_object(Bucket=bucket, Key=key)["Body"].read())
+
+    def write(self, bucket: str, key: str, body: bytes) -> None:
+        self.client().put_object(Bucket=bucket, Key=key, Body=body)
+
+    def keys(self, bucket: str) -> list[str]:
+        return sorted(o["Key"] for o in self.client().list_objects_v2(Bucket=bucket).get("Contents", []))
+
+
+@contextmanager
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 in server mode, in a subprocess on 127.0.0.1."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _MOTO_SERVER, str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        _wait_http(endpoint + "/moto-api/", proc)
+        yield S3Server(endpoint)
+    finally:
+        _stop(proc)
+
+
+_REGISTRY_CONFIG = """\
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: {root}
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:{port}
+"""
+
+
+@contextmanager
+def oci_registry(tools: Toolchain, workdir: Path) -> Iterator[str]:
+    """docker-registry 2.8.2 on 127.0.0.1 with its own config; yields `host:port`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = workdir / "config.yml"
+    config.write_text(_REGISTRY_CONFIG.format(root=workdir / "data", port=port))
+    log = (workdir / "registry.log").open("wb")
+    proc = subprocess.Popen([tools.path("registry"), "serve", str(config)], stdout=log, stderr=log)
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/v2/", proc)
+        yield f"127.0.0.1:{port}"
+    finally:
+        _stop(proc)
+        log.close()
+
+
+# --- charts and git ----------------------------------------------------------------------
+
+
+def helm_env(tools: Toolchain, home: Path, **extra: str) -> dict[str, str]:
+    """Toolchain env with helm's homes under `home` (no shared caches or registry logins)."""
+    return tools.env(
+        HELM_CACHE_HOME=str(home / "helm-cache"),
+        HELM_CONFIG_HOME=str(home / "helm-config"),
+        HELM_DATA_HOME=str(home / "helm-data"),
+        **extra,
+    )
+
+
+def make_chart(tools: Toolchain, parent: Path, name: str, version: str = "0.1.0", *, helm: str | None = None) -> Path:
+    """A chart made by `helm create` with the given version; returns its directory."""
+    parent.mkdir(parents=True, exist_ok=True)
+    chart = parent / name
+    if not chart.exists():
+        subprocess.run([helm or tools.helm3, "create", name], cwd=parent, check=True, capture_output=True)
+    set_version(chart, version)
+    return chart
+
+
+def set_version(chart: Path, version: str) -> None:
+    lines = (chart / "Chart.yaml").read_text().splitlines(keepends=True)
+    out = [f"version: {version}\n" if ln.startswith("version:") else ln for ln in lines]
+    (chart / "Chart.yaml").write_text("".join(out))
+
+
+def package_chart(tools: Toolchain, chart: Path, dest: Path, *, helm: str | None = None) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(
+        [helm or tools.helm3, "package", str(chart), "--destination", str(dest)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Path(proc.stdout.strip().rsplit(": ", 1)[1])
+
+
+def build_repo(tools: Toolchain, repo_dir: Path, charts: dict[str, list[str]], work: Path) -> Path:
+    """A directory repository with `helm repo index`, holding the given chart versions."""
+    repo_dir.mkdir(parents=True, exist_ok=True)
+    for name, versions in charts.items():
+        for version in versions:
+            chart = make_chart(tools, work / "src", name, version)
+            package_chart(tools, chart, repo_dir)
+    subprocess.run([tools.helm3, "repo", "index", str(repo_dir)], check=True, capture_output=True)
+    return repo_dir
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", HOME=str(repo.parent), GIT_TERMINAL_PROMPT="0")
+    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
+    return proc.stdout
+
+
+def init_git_repo(path: Path, files: dict[str, str]) -> Path:
+    """A git repository with `files` committed on branch main, identity set locally."""
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "user.name", "Test Bot")
+    git(path, "config", "user.email", "bot@example.invalid")
+    git(path, "config", "commit.gpgsign", "false")
+    for rel, text in files.items():
+        target = path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "initial")
+    return path
+
+
+@dataclass(frozen=True)
+class CliRun:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [ln for ln in self.stderr.splitlines() if ln.strip()]
+
+
+def run_cli(
+    tools: Toolchain,
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    helm: str | None = None,
+    timeout: float = 120,
+) -> CliRun:
+    """pyhelmfile as a separate process, the toolchain on PATH, `--helm-binary` set."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pyhelmfile", "--helm-binary", helm or tools.helm3, *args],
+        capture_output=True,
+        text=True,
+        env=tools.env(**(env or {})),
+        cwd=cwd,
+        timeout=timeout,
+    )
+    return CliRun(proc.returncode, proc.stdout, proc.stderr)
+
+
+def assert_one_line_error(run: CliRun, *fragments: str) -> str:
+    """Exit 1, nothing on stdout, exactly one `error: ...` line on stderr containing `fragments`."""
+    assert run.returncode == 1, run
+    assert run.error_lines and len(run.error_lines) == 1, run.stderr
+    line = run.error_lines[0]
+    assert line.startswith("error: "), line
+    assert "Traceback" not in run.stderr
+    for fragment in fragments:
+        assert fragment in line, (fragment, line)
+    return line
