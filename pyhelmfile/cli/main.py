@@ -7,25 +7,32 @@ by name from COMMANDS.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
+from typing import Any
 
 import click
 
 from pyhelmfile import __version__
-from pyhelmfile.cli.options import GlobalOptions
+from pyhelmfile.cli.options import GlobalOptions, add_global_flags, apply_flags
 
 # name -> "module:attribute". Keep sorted; one line per command.
 COMMANDS: dict[str, str] = {
     "bump": "pyhelmfile.cli.bump:bump",
     "chart": "pyhelmfile.cli.chart:chart",
     "promote": "pyhelmfile.cli.bump:promote",
+    "list": "pyhelmfile.cli.list:list_command",
     "version": "pyhelmfile.cli.version:version",
 }
 
 
 class LazyGroup(click.Group):
-    """A click group that imports a subcommand's module only when it runs."""
+    """A click group that imports a subcommand's module only when it runs.
+
+    helmfile's global flags are persistent (cobra): they may also follow the subcommand
+    (`pyhelmfile list -l name=x`), so each subcommand accepts them too.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(super().list_commands(ctx)))
@@ -37,16 +44,50 @@ class LazyGroup(click.Group):
         module_name, attr = target.split(":")
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
+        if not isinstance(command, click.Group):
+            _accept_global_flags(command)
         return command
+
+
+def _global_params() -> list[click.Parameter]:
+    def holder() -> None:
+        pass
+
+    return list(reversed(add_global_flags(holder).__click_params__))  # type: ignore[attr-defined]
+
+
+def _accept_global_flags(command: click.Command) -> None:
+    if getattr(command, "_accepts_global_flags", False):
+        return
+    own = {p.name for p in command.params}
+    extra = [p for p in _global_params() if p.name not in own]
+    command.params.extend(extra)
+    names = {p.name for p in extra}
+    callback = command.callback
+    assert callback is not None
+
+    @functools.wraps(callback)
+    def with_globals(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        given = {n: kwargs.pop(n) for n in list(kwargs) if n in names}
+        explicit = {
+            n: v for n, v in given.items() if ctx.get_parameter_source(n) is not click.core.ParameterSource.DEFAULT
+        }
+        root = ctx.find_root()
+        root.obj = apply_flags(root.obj if isinstance(root.obj, GlobalOptions) else GlobalOptions(), explicit)
+        return callback(*args, **kwargs)
+
+    command.callback = with_globals
+    command._accepts_global_flags = True  # type: ignore[attr-defined]
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-v", "--version", prog_name="pyhelmfile")
-@click.option("--helm-binary", "-b", default="helm", show_default=True, help="Path to the helm binary.")
+@add_global_flags
 @click.pass_context
-def cli(ctx: click.Context, helm_binary: str) -> None:
+def cli(ctx: click.Context, /, **flags: Any) -> None:
     """A helmfile-compatible Helm orchestrator."""
-    ctx.obj = GlobalOptions(helm_binary=helm_binary)
+    ctx.obj = apply_flags(GlobalOptions(), flags)
 
 
 def main(argv: list[str] | None = None) -> None:

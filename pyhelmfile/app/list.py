@@ -1,0 +1,76 @@
+"""`list`: the releases of the selected state files, as helmfile prints them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyhelmfile.app.states import RunOptions, StateVisitor
+from pyhelmfile.state.loader import HelmState
+from pyhelmfile.state.release import condition_enabled, desired
+
+
+@dataclass(frozen=True)
+class ListedRelease:
+    name: str
+    namespace: str
+    enabled: bool
+    installed: bool
+    labels: str
+    chart: str
+    version: str
+
+
+def list_releases(opts: RunOptions) -> list[ListedRelease]:
+    listed: list[ListedRelease] = []
+
+    def collect(st: HelmState) -> bool:
+        for release in st.spec.releases:
+            labels = dict(release.labels)
+            labels.update(st.spec.common_labels)
+            listed.append(
+                ListedRelease(
+                    name=release.name,
+                    namespace=release.namespace,
+                    enabled=condition_enabled(release, st.rendered_values),
+                    installed=desired(release),
+                    labels=",".join(f"{k}:{labels[k]}" for k in sorted(labels)),
+                    chart=release.chart,
+                    version=release.version,
+                )
+            )
+        return True
+
+    StateVisitor(opts).run(collect)
+    return listed
+
+
+def _go_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def format_table(releases: list[ListedRelease]) -> str:
+    """helmfile's uitable: every cell padded to its column's width, cells separated by tabs."""
+    rows = [["NAME", "NAMESPACE", "ENABLED", "INSTALLED", "LABELS", "CHART", "VERSION"]]
+    for r in releases:
+        rows.append([r.name, r.namespace, _go_bool(r.enabled), _go_bool(r.installed), r.labels, r.chart, r.version])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("\t".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows) + "\n"
+
+
+def format_json(releases: list[ListedRelease]) -> str:
+    """Go's json.Marshal of helmfile's HelmRelease structs (field order kept, HTML characters escaped)."""
+    from pyhelmfile.gotmpl.funcs.encoding import json_encode
+
+    items = []
+    for r in releases:
+        fields = [
+            f'"name":{json_encode(r.name)}',
+            f'"namespace":{json_encode(r.namespace)}',
+            f'"enabled":{_go_bool(r.enabled)}',
+            f'"installed":{_go_bool(r.installed)}',
+            f'"labels":{json_encode(r.labels)}',
+            f'"chart":{json_encode(r.chart)}',
+            f'"version":{json_encode(r.version)}',
+        ]
+        items.append("{" + ",".join(fields) + "}")
+    return ("[" + ",".join(items) + "]" if items else "null") + "\n"

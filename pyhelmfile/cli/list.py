@@ -1,0 +1,20 @@
+"""`pyhelmfile list`."""
+
+from __future__ import annotations
+
+import click
+
+from pyhelmfile.cli.options import global_options
+
+
+@click.command("list")
+@click.option("--output", default="", help='Output format: "json" (default: a table).')
+@click.option("--skip-charts", is_flag=True, help="Do not prepare charts (accepted for helmfile compatibility).")
+@click.option("--keep-temp-dir", is_flag=True, help="Keep the temporary directory (accepted for compatibility).")
+@click.pass_context
+def list_command(ctx: click.Context, output: str, skip_charts: bool, keep_temp_dir: bool) -> None:
+    """List the releases defined in the state file."""
+    from pyhelmfile.app.list import format_json, format_table, list_releases
+
+    releases = list_releases(global_options(ctx).run_options())
+    click.echo(format_json(releases) if output == "json" else format_table(releases), nl=False)

@@ -1,0 +1,101 @@
+"""Rendering state files and values files as helmfile's pkg/tmpl does.
+
+Every render uses Go template semantics with sprig and helmfile's functions, the template
+name `stringTemplate` (so errors read like helmfile's), `missingkey=error` (`missingkey=zero`
+in the first pass of a v0 state file, where side-effect functions return empty results),
+and the `_*.tpl` helper templates found in the base directory.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from typing import Any
+
+from pyhelmfile.errors import ConfigError, TemplateError
+
+TEMPLATE_NAME = "stringTemplate"
+
+
+class RenderError(TemplateError):
+    """A template failed; `partial` holds what was rendered before the failure (Go keeps it)."""
+
+    def __init__(self, message: str, partial: str | None) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+def _pre_render_stubs() -> dict[str, Any]:
+    """The first pass must not run side effects: helmfile swaps these for empty results."""
+
+    def empty_string(*_args: Any) -> str:
+        return ""
+
+    def empty_list(*_args: Any) -> list[Any]:
+        return []
+
+    return {
+        "exec": empty_string,
+        "envExec": empty_string,
+        "readFile": empty_string,
+        "readDir": empty_list,
+        "readDirEntries": empty_list,
+    }
+
+
+class Renderer:
+    def __init__(self, base_dir: str, data: Any, *, pre_render: bool = False) -> None:
+        self.base_dir = base_dir
+        self.data = data
+        self.pre_render = pre_render
+
+    def _template(self, text: str) -> Any:
+        """The text parsed as `stringTemplate`, with the defines of the `_*.tpl` helpers beside it."""
+        from pyhelmfile import gotmpl
+        from pyhelmfile.gotmpl.funcs import helmfile_funcs
+
+        funcs = helmfile_funcs(self.base_dir)
+        if self.pre_render:
+            funcs.update(_pre_render_stubs())
+        missingkey = "zero" if self.pre_render else "error"
+        template = None
+        for path in sorted(glob.glob(os.path.join(self.base_dir, "_*.tpl"))):
+            with open(path, encoding="utf-8") as fh:
+                helper = fh.read()
+            try:
+                if template is None:
+                    template = gotmpl.Template(TEMPLATE_NAME, helper, funcs, missingkey=missingkey)
+                else:
+                    template = template.new_sibling(TEMPLATE_NAME, helper)
+            except gotmpl.TemplateError as exc:
+                raise ConfigError(f"failed to parse helper template {path}: {exc}") from None
+        if template is None:
+            return gotmpl.Template(TEMPLATE_NAME, text, funcs, missingkey=missingkey)
+        return template.new_sibling(TEMPLATE_NAME, text)
+
+    def render(self, text: str) -> str:
+        from pyhelmfile import gotmpl
+
+        try:
+            template = self._template(text)
+        except gotmpl.TemplateError as exc:
+            raise RenderError(str(exc), None) from None
+        try:
+            output: str = template.execute(self.data)
+        except gotmpl.TemplateError as exc:
+            raise RenderError(str(exc), getattr(exc, "partial", "")) from None
+        return output
+
+    def render_file(self, path: str) -> str:
+        """A values file's text: rendered if its name ends in .gotmpl, else as it is."""
+        try:
+            with open(path, encoding="utf-8") as fh:
+                content = fh.read()
+        except OSError as exc:
+            raise ConfigError(f"failed to load [{path}]: {exc.strerror}") from None
+        if path.endswith(".gotmpl"):
+            try:
+                return self.render(content)
+            except RenderError as exc:
+                raise ConfigError(f"failed to render [{path}], because of {exc}") from None
+        return content

@@ -1,0 +1,47 @@
+"""Finding the files a state file names: relative to its directory, globbed, missing-file handling."""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+from urllib.parse import urlparse
+
+from pyhelmfile.errors import ConfigError
+
+log = logging.getLogger("pyhelmfile")
+
+MISSING_FILE_HANDLERS = ("Error", "Warn", "Info", "Debug")
+
+
+class Storage:
+    def __init__(self, file_path: str, base_path: str) -> None:
+        self.file_path = file_path
+        self.base_path = base_path
+
+    def normalize(self, path: str) -> str:
+        if urlparse(path).scheme or os.path.isabs(path):
+            return path
+        return os.path.join(self.base_path, path)
+
+    def expand(self, pattern: str) -> list[str]:
+        """Go's filepath.Glob (which also matches dot files), sorted."""
+        return sorted(glob.glob(self.normalize(pattern), include_hidden=True))
+
+    def resolve(self, handler: str | None, kind: str, path: str) -> list[str] | None:
+        """The files matching path, or None when missing and the handler says to skip."""
+        files = self.expand(path)
+        if files:
+            return files
+        handler_id = handler if handler is not None else "Error"
+        title = f"{kind} file"
+        if handler_id == "Error":
+            raise ConfigError(f'{title} matching "{path}" does not exist in "{self.base_path}"')
+        if handler_id in MISSING_FILE_HANDLERS:
+            level = {"Warn": logging.WARNING, "Info": logging.INFO, "Debug": logging.DEBUG}[handler_id]
+            log.log(level, 'skipping missing %s matching "%s"', title, path)
+            return None
+        raise ConfigError(
+            f'invalid missing file handler "{handler_id}" while processing "{path}" in "{self.file_path}": '
+            f"it must be one of {', '.join(MISSING_FILE_HANDLERS)}"
+        )
