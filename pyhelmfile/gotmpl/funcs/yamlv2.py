@@ -1,0 +1,295 @@
+"""YAML as gopkg.in/yaml.v2 writes and reads it (helmfile 0.166.0's `toYaml`/`fromYaml`).
+
+Writing: yaml.v2's emitter is a port of libyaml, as is PyYAML's, so PyYAML does the layout
+(2-space indent, unindented block lists, folding plain scalars at 80 columns, literal blocks
+for multi-line strings). What differs is deciding how each scalar looks, which yaml.v2 does
+itself and is reproduced here: a string is double-quoted when, written plain, yaml.v2 would
+read it back as something else (`y`, `on`, `1.0`, `""`, `2001-01-01`, `1:20`), every other
+scalar is handed to the emitter as plain text with no implicit resolution left, and map keys
+are ordered with yaml.v2's digit-aware comparison.
+
+Reading: PyYAML parses; plain scalars are resolved with yaml.v2's rules (YAML 1.1 booleans
+including `y`/`n`, Go's integer syntax, floats that need no dot like `1e3`, timestamps kept as
+strings), and map keys must be strings as helmfile's CastKeysToStrings requires.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from typing import Any
+
+import yaml
+
+from pyhelmfile.gotmpl.funcs._conv import parse_go_float, parse_go_int
+
+STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+_BOOLS = {
+    **dict.fromkeys(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"], True),
+    **dict.fromkeys(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"], False),
+}
+_NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+_SPECIAL_FLOATS = {
+    **dict.fromkeys([".nan", ".NaN", ".NAN"], math.nan),
+    **dict.fromkeys([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], math.inf),
+    **dict.fromkeys(["-.inf", "-.Inf", "-.INF"], -math.inf),
+}
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2}))"
+    r"|(?: [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]{1,9})?))?"
+)
+_UNRESOLVED = object()
+
+
+def _timestamp_ok(s: str) -> bool:
+    """yaml.v2's parseTimestamp: time.Parse with its four layouts (field ranges are checked)."""
+    m = _TIMESTAMP.fullmatch(s)
+    if not m:
+        return False
+    nums = [int(x) for x in re.findall(r"[0-9]+", s)[:6]]
+    y, mo, d = nums[:3]
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return False
+    import calendar
+
+    if d > calendar.monthrange(y, mo)[1]:
+        return False
+    if len(nums) >= 6:
+        h, mi, sec = nums[3:6]
+        if h > 23 or mi > 59 or sec > 59:
+            return False
+    return True
+
+
+def _parse_uint64(s: str) -> int | None:
+    """strconv.ParseUint(s, 0, 64) for values beyond int64 (no sign allowed)."""
+    if not s or s[0] in "+-":
+        return None
+    n = parse_go_int("-" + s)  # reuse the syntax check; the magnitude is checked below
+    if n is not None:
+        return None  # fits int64, handled by the caller
+    try:
+        value = int(s, 0) if not (len(s) > 1 and s[0] == "0" and s[1].isdigit()) else int(s, 8)
+    except ValueError:
+        return None
+    return value if (1 << 63) <= value < (1 << 64) else None
+
+
+def resolve_plain(s: str) -> Any:
+    """The value yaml.v2 gives a plain scalar; `_UNRESOLVED` means it stays a string."""
+    hint = s[0] if s else ""
+    if s in _NULLS:
+        return None
+    if s in _BOOLS:
+        return _BOOLS[s]
+    if s in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[s]
+    if s == "<<":
+        return _UNRESOLVED
+    if hint == ".":
+        f = parse_go_float(s)
+        return _UNRESOLVED if f is None else f
+    if hint and (hint in "+-" or hint.isdigit()):
+        if _timestamp_ok(s):
+            return _UNRESOLVED  # a time.Time, which yaml.v2 hands to interface{} as the string
+        plain = s.replace("_", "")
+        n = parse_go_int(plain)
+        if n is not None:
+            return n
+        u = _parse_uint64(plain)
+        if u is not None:
+            return u
+        if _YAML_FLOAT.fullmatch(plain):
+            f = parse_go_float(plain)
+            if f is not None:
+                return f
+        if plain.startswith(("0b", "-0b")):
+            digits = plain.split("b", 1)[1]
+            if digits and set(digits) <= {"0", "1"}:
+                return int(plain.replace("0b", ""), 2)
+    return _UNRESOLVED
+
+
+def _needs_quotes(s: str) -> bool:
+    """yaml.v2 stringv: quote when the plain form would not read back as this string."""
+    if resolve_plain(s) is not _UNRESOLVED or s == "<<" or _BASE60.fullmatch(s):
+        return True
+    return bool(s[:1].isdigit() and _timestamp_ok(s))
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """No implicit resolvers: every scalar we emit is already text in the style we chose."""
+
+
+_Dumper.yaml_implicit_resolvers = {}
+
+
+def _key_less(a: str, b: str) -> bool:
+    """yaml.v2 keyList.Less for two string keys: letters before digits, digit runs numerically."""
+    for i in range(min(len(a), len(b))):
+        ca, cb = a[i], b[i]
+        if ca == cb:
+            continue
+        al, bl = ca.isalpha(), cb.isalpha()
+        if al and bl:
+            return ca < cb
+        if al or bl:
+            return bl
+        an = bn = 0
+        if ca == "0" or cb == "0":
+            j = i - 1
+            while j >= 0 and a[j].isdigit():
+                if a[j] != "0":
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(a) and a[ai].isdigit():
+            an = an * 10 + (ord(a[ai]) - 48)
+            ai += 1
+        bi = i
+        while bi < len(b) and b[bi].isdigit():
+            bn = bn * 10 + (ord(b[bi]) - 48)
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return ca < cb
+    return len(a) < len(b)
+
+
+def _key_rank(k: Any) -> tuple[int, Any]:
+    if isinstance(k, bool):
+        return (0, float(k))
+    if isinstance(k, int | float):
+        return (0, float(k))
+    return (1, k)
+
+
+def _compare_keys(a: Any, b: Any) -> int:
+    ra, rb = _key_rank(a), _key_rank(b)
+    if ra[0] != rb[0]:
+        return -1 if ra[0] < rb[0] else 1
+    if ra[0] == 0:
+        return -1 if ra[1] < rb[1] else (1 if ra[1] > rb[1] else 0)
+    if not isinstance(a, str) or not isinstance(b, str):
+        return 0
+    if _key_less(a, b):
+        return -1
+    return 1 if _key_less(b, a) else 0
+
+
+def _scalar_text(v: Any) -> str:
+    from pyhelmfile.gotmpl.gofmt import format_float
+
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ".nan"
+        if math.isinf(v):
+            return ".inf" if v > 0 else "-.inf"
+        return str(format_float(v, "g", -1))
+    return str(v)
+
+
+def _node(v: Any) -> yaml.Node:
+    if isinstance(v, dict):
+        keys = sorted(v.keys(), key=functools.cmp_to_key(_compare_keys))
+        return yaml.MappingNode(_MAP_TAG, [(_node(k), _node(v[k])) for k in keys], flow_style=False)
+    if isinstance(v, list | tuple):
+        return yaml.SequenceNode(_SEQ_TAG, [_node(x) for x in v], flow_style=False)
+    if isinstance(v, str):
+        if "\n" in v:
+            style: str | None = "|"
+        elif _needs_quotes(v):
+            style = '"'
+        else:
+            style = None
+        return yaml.ScalarNode(STR_TAG, v, style=style)
+    to_yaml = getattr(v, "go_yaml", None)
+    if to_yaml is not None:
+        return _node(to_yaml())
+    return yaml.ScalarNode(STR_TAG, _scalar_text(v), style=None)
+
+
+def dump(v: Any) -> str:
+    """yaml.v2 Marshal."""
+    text = yaml.serialize(_node(v), Dumper=_Dumper, allow_unicode=True, width=80, indent=2)
+    # PyYAML closes a plain root scalar with a document end marker that yaml.v2 does not write.
+    if not isinstance(v, dict | list | tuple) and text.endswith("\n...\n"):
+        text = text[: -len("...\n")]
+    return text
+
+
+# --- reading -------------------------------------------------------------------------------
+
+_PLAIN_TAG = "tag:pyhelmfile:yaml.v2-plain"
+
+
+class _Loader(yaml.SafeLoader):
+    """Plain scalars get one tag, resolved by yaml.v2's rules when constructed."""
+
+
+_Loader.yaml_implicit_resolvers = {}
+_Loader.add_implicit_resolver(_PLAIN_TAG, re.compile(r".*", re.S), None)
+
+
+def _construct_plain(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    value = loader.construct_scalar(node)
+    resolved = resolve_plain(value)
+    return value if resolved is _UNRESOLVED else resolved
+
+
+def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    out: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"unexpected type of key in map: expected string, got {type(key).__name__}",
+                key_node.start_mark,
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+    return out
+
+
+def _construct_timestamp_as_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor(_PLAIN_TAG, _construct_plain)
+_Loader.add_constructor(_MAP_TAG, _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_str)
+
+
+class _MergeAwareLoader(_Loader):
+    """`<<` merge keys: PyYAML's flatten_mapping acts on the merge tag; yaml.v2 merges too."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0] and value == "<<":
+            return "tag:yaml.org,2002:merge"
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+
+def load(text: str) -> Any:
+    """yaml.v2 Unmarshal into interface{} (an empty document is nil)."""
+    return yaml.load(text, Loader=_MergeAwareLoader)
