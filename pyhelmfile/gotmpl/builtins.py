@@ -62,14 +62,10 @@ def eq(arg1: Any, *arg2: Any) -> bool:
             if arg1 is None or arg is None:
                 truth_ = arg1 is None and arg is None
             else:
-                raise FuncError(f"non-comparable type {_fmt_v(arg)}: {go_type_name(arg)}")
+                raise FuncError(f"non-comparable type {sprintf('%s', arg)}: {go_type_name(arg)}")
         if truth_:
             return True
     return False
-
-
-def _fmt_v(v: Any) -> str:
-    return sprint(v) if not isinstance(v, str) else v
 
 
 def ne(arg1: Any, arg2: Any) -> bool:

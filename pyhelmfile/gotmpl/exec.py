@@ -296,7 +296,7 @@ class State:
                 elif val is None:
                     pass
                 else:
-                    self.node = r
+                    # Go reports this at the last node evaluated (the pipeline's field).
                     raise self.errorf(f"range can't iterate over {format_value(val)}")
             except _Break:
                 return

@@ -631,10 +631,14 @@ def _parse_go_float(text: str) -> float | None:
             if "p" not in core.lower():
                 return None
             v = float.fromhex(core)
+            if math.isinf(v):
+                return None
             return -v if neg else v
         if s.lstrip("+-")[:2].lower() in ("0o", "0b"):
             return None
         v = float(s)
+        if math.isinf(v):
+            return None  # strconv.ParseFloat: value out of range
         if "_" in s and ("__" in s or s.startswith("_") or s.endswith("_") or "_." in s or "._" in s):
             return None
         return v

@@ -1,0 +1,199 @@
+"""The public API of pyhelmfile.gotmpl: options, functions, context passing, caching, limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import pyhelmfile.errors
+from pyhelmfile import gotmpl
+from pyhelmfile.gotmpl import ExecContext, FuncError, Template, TemplateError, needs_context, render
+from pyhelmfile.gotmpl import lexer as lexer_mod
+
+
+def test_render_and_template_agree() -> None:
+    data = {"Values": {"name": "web", "replicas": 3}}
+    text = "{{ .Values.name }}-{{ .Values.replicas }}"
+    assert render("t", text, data) == "web-3"
+    assert Template("t", text).execute(data) == "web-3"
+
+
+def test_template_error_is_a_pyhelmfile_error() -> None:
+    with pytest.raises(pyhelmfile.errors.TemplateError):
+        render("t", "{{ .x }}", {})
+
+
+@pytest.mark.parametrize(
+    ("missingkey", "expected"),
+    [("default", "<no value>"), ("invalid", "<no value>"), ("zero", "<no value>")],
+)
+def test_missingkey_options(missingkey: str, expected: str) -> None:
+    assert render("t", "{{ .Values.nope }}", {"Values": {}}, missingkey=missingkey) == expected
+
+
+def test_missingkey_error_message() -> None:
+    with pytest.raises(TemplateError) as info:
+        render("v.gotmpl", "a\n  {{ .Values.foo }}", {"Values": {}})
+    assert str(info.value) == (
+        'template: v.gotmpl:2:12: executing "v.gotmpl" at <.Values.foo>: map has no entry for key "foo"'
+    )
+
+
+def test_unknown_missingkey_option() -> None:
+    with pytest.raises(ValueError, match="missingkey=bogus"):
+        Template("t", "x", missingkey="bogus")
+
+
+def test_parse_error_message() -> None:
+    with pytest.raises(TemplateError) as info:
+        render("h.yaml", "ok\n{{ .a }", {})
+    assert str(info.value) == 'template: h.yaml:2: unexpected "}" in operand'
+
+
+def test_undefined_function_is_a_parse_error() -> None:
+    with pytest.raises(TemplateError, match=r'^template: t:1: function "upper" not defined$'):
+        render("t", "{{ upper .x }}", {"x": "a"})
+
+
+def test_functions_and_pipelines() -> None:
+    funcs = {"upper": str.upper, "join": lambda sep, items: sep.join(items)}
+    out = render("t", '{{ .x | upper }} {{ .l | join "," }}', {"x": "a", "l": ["p", "q"]}, funcs)
+    assert out == "A p,q"
+
+
+def test_function_arity_is_checked_like_go() -> None:
+    funcs = {"two": lambda a, b: a + b, "many": lambda a, *rest: a}
+    with pytest.raises(TemplateError, match="wrong number of args for two: want 2 got 1"):
+        render("t", "{{ two 1 }}", {}, funcs)
+    with pytest.raises(TemplateError, match="wrong number of args for two: want 2 got 3"):
+        render("t", "{{ 3 | two 1 2 }}", {}, funcs)
+    with pytest.raises(TemplateError, match="wrong number of args for many: want at least 1 got 0"):
+        render("t", "{{ many }}", {}, funcs)
+    assert render("t", "{{ many 1 2 3 }}", {}, funcs) == "1"
+
+
+def test_function_errors_become_template_errors() -> None:
+    def boom(x: Any) -> Any:
+        raise FuncError(f"bad value {x}")
+
+    def crash() -> Any:
+        return {}["missing"]
+
+    with pytest.raises(TemplateError) as info:
+        render("t", "{{ boom 3 }}", {}, {"boom": boom})
+    assert str(info.value) == 'template: t:1:3: executing "t" at <boom 3>: error calling boom: bad value 3'
+    with pytest.raises(TemplateError, match="error calling crash: missing"):
+        render("t", "{{ crash }}", {}, {"crash": crash})
+
+
+def test_needs_context_include_and_tpl() -> None:
+    @needs_context
+    def include(ctx: ExecContext, name: str, data: Any) -> str:
+        return ctx.include(name, data)
+
+    @needs_context
+    def tpl(ctx: ExecContext, text: str, data: Any) -> str:
+        return ctx.render(text, data)
+
+    funcs = {"include": include, "tpl": tpl}
+    text = '{{ define "name" }}app-{{ .n }}{{ end }}{{ include "name" . }}|{{ tpl .t . }}'
+    out = render("t", text, {"n": 1, "t": '{{ .n }}+{{ include "name" . }}'}, funcs)
+    assert out == "app-1|1+app-1"
+
+
+def test_context_sees_the_template() -> None:
+    @needs_context
+    def names(ctx: ExecContext) -> str:
+        return ",".join(ctx.template.defined_templates())
+
+    out = render("main", '{{ define "a" }}{{ end }}{{ define "b" }}x{{ end }}{{ names }}', {}, {"names": names})
+    assert out == "a,b,main"
+
+
+def test_include_of_unknown_template() -> None:
+    @needs_context
+    def include(ctx: ExecContext, name: str, data: Any) -> str:
+        return ctx.include(name, data)
+
+    with pytest.raises(TemplateError, match='error calling include: template: no template "nope"'):
+        render("t", '{{ include "nope" . }}', {}, {"include": include})
+
+
+def test_lookup_and_defines() -> None:
+    t = Template("main", '{{ define "part" }}<{{ . }}>{{ end }}main')
+    part = t.lookup("part")
+    assert part is not None
+    assert part.execute(5) == "<5>"
+    assert t.lookup("missing") is None
+    assert t.lookup("main") is t
+    assert t.execute(None) == "main"
+
+
+def test_parse_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    original = lexer_mod.Lexer.run
+
+    def counting(self: lexer_mod.Lexer) -> list[lexer_mod.Item]:
+        calls.append(self.input)
+        return original(self)
+
+    monkeypatch.setattr(lexer_mod.Lexer, "run", counting)
+    text = "{{ .a }} cached-text-unique-7f3a"
+    render("c", text, {"a": 1})
+    render("c", text, {"a": 2})
+    Template("c", text).execute({"a": 3})
+    assert calls == [text]
+    # Different functions can change how a text parses, so they get their own entry.
+    render("c", text, {"a": 1}, {"f": lambda: 1})
+    assert len(calls) == 2
+
+
+def test_recursive_template_fails_cleanly() -> None:
+    with pytest.raises(TemplateError, match="exceeded maximum template depth"):
+        render("t", '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {})
+
+
+def test_recursive_include_fails_cleanly() -> None:
+    @needs_context
+    def include(ctx: ExecContext, name: str, data: Any) -> str:
+        return ctx.include(name, data)
+
+    with pytest.raises(TemplateError, match="exceeded maximum template depth"):
+        render("t", '{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}', {}, {"include": include})
+
+
+def test_deeply_nested_parentheses_fail_cleanly() -> None:
+    text = "{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}"
+    with pytest.raises(TemplateError, match="max expression depth exceeded"):
+        render("t", text, {})
+
+
+def test_deeply_nested_blocks_do_not_crash() -> None:
+    depth = 3000
+    text = "{{ if true }}" * depth + "x" + "{{ end }}" * depth
+    try:
+        out = render("t", text, {})
+    except TemplateError as e:
+        assert "depth" in str(e) or "nesting" in str(e)
+    else:
+        assert out == "x"
+
+
+def test_custom_delimiters() -> None:
+    t = Template("t", "[[ .a ]] {{ .a }}", left_delim="[[", right_delim="]]")
+    assert t.execute({"a": 1}) == "1 {{ .a }}"
+
+
+def test_no_python_attribute_access() -> None:
+    class Obj:
+        upper = "secret"
+
+    with pytest.raises(TemplateError, match="can't evaluate field upper in type Obj"):
+        render("t", "{{ .upper }}", Obj())
+    with pytest.raises(TemplateError, match="can't evaluate field upper in type string"):
+        render("t", "{{ .upper }}", "text")
+
+
+def test_public_names() -> None:
+    assert set(gotmpl.__all__) >= {"Template", "TemplateError", "FuncError", "render", "needs_context", "ExecContext"}
