@@ -53,7 +53,8 @@ def eq(arg1: Any, *arg2: Any) -> bool:
         k2 = _basic_kind(arg)
         if k1 != k2:
             if arg1 is not None and arg is not None:
-                raise FuncError(f"incompatible types for comparison: {go_type_name(arg1)} and {go_type_name(arg)}")
+                # go1.22.4 (helmfile 0.166.0's Go) does not name the types; Go >= 1.23 does.
+                raise FuncError("incompatible types for comparison")
             truth_ = False
         elif k1:
             truth_ = arg1 == arg
@@ -80,7 +81,7 @@ def lt(arg1: Any, arg2: Any) -> bool:
     if not k2:
         raise FuncError("invalid type for comparison")
     if k1 != k2:
-        raise FuncError(f"incompatible types for comparison: {go_type_name(arg1)} and {go_type_name(arg2)}")
+        raise FuncError("incompatible types for comparison")
     if k1 in ("bool", "complex"):
         raise FuncError("invalid type for comparison")
     if k1 == "string":
