@@ -8,14 +8,16 @@ string; error columns are converted to Go's byte offsets by the caller.
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pyhelmfile.gotmpl.gofmt import quote
 
 
-class T(enum.IntEnum):
-    """Item types, in Go's order: everything above KEYWORD prints as <word> in errors."""
+class T:
+    """Item types, in Go's order: everything above KEYWORD prints as <word> in errors.
+
+    Plain ints rather than an Enum: the lexer and parser compare and hash them a lot.
+    """
 
     ERROR = 0
     BOOL = 1
@@ -54,7 +56,7 @@ class T(enum.IntEnum):
     WITH = 34
 
 
-KEYWORDS: dict[str, T] = {
+KEYWORDS: dict[str, int] = {
     ".": T.DOT,
     "block": T.BLOCK,
     "break": T.BREAK,
@@ -73,9 +75,8 @@ _SPACE = " \t\r\n"
 _TERMINATORS = frozenset(" \t\r\n.,|:)(")
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    typ: T
+class Item(NamedTuple):
+    typ: int
     pos: int
     val: str
     line: int
@@ -131,10 +132,12 @@ class Lexer:
 
     # -- helpers
 
-    def _emit(self, typ: T) -> None:
+    def _emit(self, typ: int) -> None:
         val = self.input[self.start : self.pos]
         self.items.append(Item(typ, self.start, val, self.start_line))
-        self.line += val.count("\n") if typ in _MULTILINE else 0
+        if typ == T.RAW_STRING:
+            # Raw strings are the only items inside actions that can span lines.
+            self.line += val.count("\n")
         self.start = self.pos
         self.start_line = self.line
 
@@ -388,7 +391,7 @@ class Lexer:
             return True
         return self._lex_field_or_variable(T.VARIABLE)
 
-    def _lex_field_or_variable(self, typ: T) -> bool | None:
+    def _lex_field_or_variable(self, typ: int) -> bool | None:
         if self._at_terminator():
             self._emit(T.VARIABLE if typ == T.VARIABLE else T.DOT)
             return True
@@ -501,11 +504,6 @@ class Lexer:
         self.pos = x + 1
         self._emit(T.RAW_STRING)
         return True
-
-
-# Items whose value may contain newlines that the line counter must see
-# (raw strings inside actions).
-_MULTILINE = frozenset({T.RAW_STRING})
 
 
 def _has_left_trim(s: str, i: int) -> bool:

@@ -117,13 +117,13 @@ class Tree:
         self.root = None
         raise ParseError(f"template: {self.parse_name}:{self._token[0].line}: {msg}")
 
-    def _expect(self, expected: T, context: str) -> Item:
+    def _expect(self, expected: int, context: str) -> Item:
         token = self._next_non_space()
         if token.typ != expected:
             self._unexpected(token, context)
         return token
 
-    def _expect_one_of(self, e1: T, e2: T, context: str) -> Item:
+    def _expect_one_of(self, e1: int, e2: int, context: str) -> Item:
         token = self._next_non_space()
         if token.typ != e1 and token.typ != e2:
             self._unexpected(token, context)
@@ -267,7 +267,7 @@ class Tree:
             self.errorf("{{continue}} outside {{range}}")
         return n.ContinueNode(pos, self, line)
 
-    def _pipeline(self, context: str, end: T) -> n.PipeNode:
+    def _pipeline(self, context: str, end: int) -> n.PipeNode:
         token = self._peek_non_space()
         pipe = n.PipeNode(token.pos, self, token.line)
         while True:  # the "decls:" label in Go
