@@ -656,7 +656,7 @@ def _simplify_complex(node: n.NumberNode) -> None:
             node.int_value = int(c.real)
 
 
-def new_number(pos: int, tree: Tree, text: str, typ: T) -> n.NumberNode:
+def new_number(pos: int, tree: Tree, text: str, typ: int) -> n.NumberNode:
     """NumberNode with Go's rules, and the exec-time "ideal constant" value precomputed."""
     node = n.NumberNode(pos, tree, text)
     is_uint = False
