@@ -24,7 +24,7 @@ engine then passes an `ExecContext` as the first argument::
 
     @needs_context
     def tpl(ctx: ExecContext, text: str, data: Any) -> str:
-        return ctx.render(text, data)           # same funcs, same missingkey option
+        return ctx.render(text, data)           # same funcs and missingkey, fresh template set
 
 `ctx.template` is the executing Template (`ctx.template.lookup(name)` finds defines).
 Nested renders count toward the engine's template depth limit, so runaway recursion
@@ -147,10 +147,11 @@ class Template:
     def defined_templates(self) -> list[str]:
         return sorted(k for k, t in self._trees.items() if t.root is not None)
 
-    def new_sibling(self, name: str, text: str) -> Template:
-        """Parse another text with the same functions and options (used by `tpl`).
+    def new_sibling(self, name: str, text: str, *, share_defines: bool = True) -> Template:
+        """Parse another text with the same functions and options.
 
-        Its {{define}}s join a copy of this set, so it can use this template's defines.
+        With `share_defines` its {{define}}s join a copy of this set (so it can use this
+        template's defines, as Go's `t.New(name).Parse(text)` does); without, it stands alone.
         """
         t = Template(
             name,
@@ -160,9 +161,10 @@ class Template:
             left_delim=self.left_delim,
             right_delim=self.right_delim,
         )
-        merged = dict(self._trees)
-        merged.update(t._trees)
-        t._trees = merged
+        if share_defines:
+            merged = dict(self._trees)
+            merged.update(t._trees)
+            t._trees = merged
         return t
 
     def execute(self, data: Any) -> str:

@@ -128,8 +128,8 @@ class ExecContext:
 
     `template` is the Template being executed (its `lookup` finds every {{define}}),
     `render(text, data)` parses and executes another text with the same functions and
-    options (helmfile's `tpl`), `include(name, data)` executes a defined template and
-    returns its output (helm/helmfile's `include`).
+    options in a fresh template set (helmfile's `tpl`; `share_defines=True` for Helm's),
+    `include(name, data)` executes a defined template and returns its output.
     """
 
     __slots__ = ("_state", "template")
@@ -142,8 +142,13 @@ class ExecContext:
     def depth(self) -> int:
         return self._state.depth
 
-    def render(self, text: str, data: Any, *, name: str | None = None) -> str:
-        tmpl = self.template.new_sibling(name or self.template.name, text)
+    def render(self, text: str, data: Any, *, name: str | None = None, share_defines: bool = False) -> str:
+        """Parse and run `text` with the same functions and options.
+
+        helmfile's `tpl` renders into a fresh template (the caller's {{define}}s are not
+        visible); Helm's shares them: pass share_defines=True for that.
+        """
+        tmpl = self.template.new_sibling(name or self.template.name, text, share_defines=share_defines)
         return tmpl._execute_at_depth(data, self._state.depth + 1)
 
     def include(self, name: str, data: Any) -> str:

@@ -96,10 +96,20 @@ def test_needs_context_include_and_tpl() -> None:
     def tpl(ctx: ExecContext, text: str, data: Any) -> str:
         return ctx.render(text, data)
 
-    funcs = {"include": include, "tpl": tpl}
-    text = '{{ define "name" }}app-{{ .n }}{{ end }}{{ include "name" . }}|{{ tpl .t . }}'
-    out = render("t", text, {"n": 1, "t": '{{ .n }}+{{ include "name" . }}'}, funcs)
-    assert out == "app-1|1+app-1"
+    @needs_context
+    def helm_tpl(ctx: ExecContext, text: str, data: Any) -> str:
+        return ctx.render(text, data, share_defines=True)
+
+    funcs = {"include": include, "tpl": tpl, "helmTpl": helm_tpl}
+    text = '{{ define "name" }}app-{{ .n }}{{ end }}{{ include "name" . }}|{{ tpl .t . }}|{{ helmTpl .h . }}'
+    data = {"n": 1, "t": "{{ .n }}+{{ .n }}", "h": '{{ include "name" . }}'}
+    assert render("t", text, data, funcs) == "app-1|1+1|app-1"
+    # helmfile's tpl renders in a fresh template: the caller's defines are not visible.
+    with pytest.raises(TemplateError, match='error calling tpl: .*no template "name"'):
+        render("t", text, {**data, "t": '{{ include "name" . }}'}, funcs)
+    # tpl'd text keeps the caller's missingkey option.
+    with pytest.raises(TemplateError, match='error calling tpl: .*map has no entry for key "zz"'):
+        render("t", "{{ tpl .t . }}", {"t": "{{ .zz }}"}, funcs)
 
 
 def test_context_sees_the_template() -> None:
