@@ -105,10 +105,10 @@ def test_needs_context_include_and_tpl() -> None:
     data = {"n": 1, "t": "{{ .n }}+{{ .n }}", "h": '{{ include "name" . }}'}
     assert render("t", text, data, funcs) == "app-1|1+1|app-1"
     # helmfile's tpl renders in a fresh template: the caller's defines are not visible.
-    with pytest.raises(TemplateError, match='error calling tpl: .*no template "name"'):
+    with pytest.raises(TemplateError, match=r'error calling tpl: .*no template "name"'):
         render("t", text, {**data, "t": '{{ include "name" . }}'}, funcs)
     # tpl'd text keeps the caller's missingkey option.
-    with pytest.raises(TemplateError, match='error calling tpl: .*map has no entry for key "zz"'):
+    with pytest.raises(TemplateError, match=r'error calling tpl: .*map has no entry for key "zz"'):
         render("t", "{{ tpl .t . }}", {"t": "{{ .zz }}"}, funcs)
 
 
