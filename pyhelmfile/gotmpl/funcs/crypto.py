@@ -136,20 +136,19 @@ def gen_private_key(kind: Any) -> str:
     return _pem_for_key(key)
 
 
-class Certificate:
-    """sprig's certificate struct: `.Cert` and `.Key` PEM strings."""
-
-    go_kind = "struct"
+class Certificate(dict[str, str]):
+    """sprig's certificate struct. A map with `Cert` and `Key`, since the engine reads fields of maps."""
 
     def __init__(self, cert: str, key: str) -> None:
-        self.Cert = cert
-        self.Key = key
+        super().__init__(Cert=cert, Key=key)
 
-    def __str__(self) -> str:
-        return "{" + self.Cert + " " + self.Key + "}"
+    @property
+    def Cert(self) -> str:  # noqa: N802 - the Go field name
+        return self["Cert"]
 
-    def __getitem__(self, name: str) -> str:
-        return {"Cert": self.Cert, "Key": self.Key}[name]
+    @property
+    def Key(self) -> str:  # noqa: N802
+        return self["Key"]
 
 
 Certificate.__name__ = "sprig.certificate"
@@ -281,6 +280,8 @@ def build_custom_cert(b64cert: Any, b64key: Any) -> Certificate:
         key = base64.b64decode(as_str(b64key), validate=True)
     except ValueError:
         raise FuncError("unable to decode base64 private key") from None
+    if b"-----BEGIN" not in cert:
+        raise FuncError("unable to decode certificate")
     try:
         x509.load_pem_x509_certificate(cert)
     except ValueError as err:
