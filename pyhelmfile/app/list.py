@@ -20,7 +20,8 @@ class ListedRelease:
     version: str
 
 
-def list_releases(opts: RunOptions) -> list[ListedRelease]:
+def list_releases(opts: RunOptions) -> list[ListedRelease] | None:
+    """The releases of every selected state; None when nothing matched (and that was allowed)."""
     listed: list[ListedRelease] = []
 
     def collect(st: HelmState) -> bool:
@@ -40,8 +41,7 @@ def list_releases(opts: RunOptions) -> list[ListedRelease]:
             )
         return True
 
-    StateVisitor(opts).run(collect)
-    return listed
+    return listed if StateVisitor(opts).run(collect) else None
 
 
 def _go_bool(value: bool) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from typing import Any
 from pyhelmfile.errors import ConfigError, NoMatchingReleaseError
 from pyhelmfile.state.loader import DesiredStateLoader, HelmState, LoadOptions, UndefinedEnvError
 from pyhelmfile.state.release import check_duplicates, execute_templates, mark_excluded, with_overrides
+
+log = logging.getLogger("pyhelmfile")
 
 DEFAULT_HELMFILE = "helmfile.yaml"
 DEFAULT_HELMFILE_DIR = "helmfile.d"
@@ -206,15 +209,19 @@ class StateVisitor:
             v1_mode=opts.v1_mode,
         )
 
-    def run(self, converge: Converge, *, include_transitive_needs: bool = False) -> None:
-        matched = self._visit(
-            self.opts.file, _Visit(self.opts.selectors, override_values(self.opts)), converge, include_transitive_needs
+    def run(self, converge: Converge, *, include_transitive_needs: bool = False) -> bool:
+        """Visit every state; False when no release matched (allowed by --allow-no-matching-release)."""
+        first = _Visit(self.opts.selectors, override_values(self.opts))
+        if self._visit(self.opts.file, first, converge, include_transitive_needs):
+            return True
+        message = (
+            f"no releases found that matches specified selector({', '.join(self.opts.selectors)}) "
+            f"and environment({self.opts.env_name}), in any helmfile"
         )
-        if not matched and not self.opts.allow_no_matching_release:
-            raise NoMatchingReleaseError(
-                f"no releases found that matches specified selector({', '.join(self.opts.selectors)}) "
-                f"and environment({self.opts.env_name}), in any helmfile"
-            )
+        if not self.opts.allow_no_matching_release:
+            raise NoMatchingReleaseError(message)
+        log.warning("%s", message)
+        return False
 
     def _visit(self, path: str, visit: _Visit, converge: Converge, include_transitive_needs: bool) -> bool:
         matched = False

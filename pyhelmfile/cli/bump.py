@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from pyhelmfile.cli.options import global_options
+
 REPO_DIR = click.option(
     "--repo-dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -15,8 +17,16 @@ REPO_DIR = click.option(
 )
 
 
+def _env(ctx: click.Context, env: str | None, default: str | None) -> str:
+    """--env, else the global -e/--environment (`pyhelmfile -e stg bump ...`), else `default`."""
+    chosen = env or global_options(ctx).environment or default
+    if not chosen:
+        raise click.UsageError("Missing option '--env' (or the global -e/--environment).")
+    return chosen
+
+
 @click.command()
-@click.option("--env", "-e", "env", required=True, help="Environment directory, e.g. stg.")
+@click.option("--env", "env", default=None, help="Environment directory, e.g. stg (default: the global -e).")
 @click.option("--release", required=True, help="Release (umbrella chart) directory, e.g. linoapp.")
 @click.option("--service", required=True, help="The service: its values.yaml section and dependency name.")
 @click.option("--image-tag", required=True, help="New <service>.image.tag, e.g. the commit SHA.")
@@ -24,8 +34,10 @@ REPO_DIR = click.option(
 @REPO_DIR
 @click.option("--commit", is_flag=True, help="Commit the change with git (refused if the work tree is dirty).")
 @click.option("--message", "-m", default=None, help="Commit message (default: [ENV][SERVICE] Update RELEASE).")
+@click.pass_context
 def bump(
-    env: str,
+    ctx: click.Context,
+    env: str | None,
     release: str,
     service: str,
     image_tag: str,
@@ -42,6 +54,7 @@ def bump(
     """
     from pyhelmfile.app.bump import bump as do_bump
 
+    env = _env(ctx, env, None)
     result = do_bump(
         repo_dir,
         env=env,
@@ -68,18 +81,20 @@ def bump(
 @click.option("--version", "version", required=True, help="The release being promoted (git tag), e.g. v0.2.3.")
 @click.option("--chart-version", required=True, help="Chart version of that release, e.g. v0.2.3-ca3b6.")
 @click.option("--image-tag", default=None, help="Image tag to deploy (default: --version).")
-@click.option("--env", "-e", "env", default="prd", show_default=True, help="Environment directory.")
+@click.option("--env", "env", default=None, help="Environment directory (default: the global -e, else prd).")
 @click.option("--release", default="linoapp", show_default=True, help="Release (umbrella chart) directory.")
 @click.option("--base", default="HEAD", show_default=True, help="Revision the branch starts from.")
 @REPO_DIR
 @click.option("--push", "remote", default=None, metavar="REMOTE", help="Push the branch to this git remote.")
 @click.option("--message", "-m", default=None, help="Commit message.")
+@click.pass_context
 def promote(
+    ctx: click.Context,
     service: str,
     version: str,
     chart_version: str,
     image_tag: str | None,
-    env: str,
+    env: str | None,
     release: str,
     base: str,
     repo_dir: Path,
@@ -100,7 +115,7 @@ def promote(
         version=version,
         chart_version=chart_version,
         image_tag=image_tag,
-        env=env,
+        env=_env(ctx, env, "prd"),
         release=release,
         base=base,
         push=remote,

@@ -170,8 +170,46 @@ def compose_documents(text: str, path: str) -> list[yaml.Node]:
         raise ConfigError(goyaml.error_message(exc), path=path, line=goyaml.error_line(exc)) from None
 
 
+def check_duplicate_keys(node: yaml.Node, path: str) -> None:
+    """yaml.v2's strict mode: a key set twice in one mapping, also through `<<` merges, is an error."""
+    constructor = goyaml.GoConstructor()
+    seen_nodes: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            keys: set[Any] = set()
+            for key_node, value_node in _effective_pairs(current):
+                key = constructor.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+                if key in keys:
+                    raise ConfigError(f"key {key!r} already set in map", path=path, line=key_node.start_mark.line + 1)
+                keys.add(key)
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def _effective_pairs(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The key/value pairs of a mapping in yaml.v2's order, with `<<` merges expanded in place."""
+    pairs: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in sources:
+                if isinstance(source, yaml.MappingNode):
+                    pairs.extend(_effective_pairs(source))
+        else:
+            pairs.append((key_node, value_node))
+    return pairs
+
+
 def decode(node: yaml.Node, cls: type[T], path: str, where: str = "", *, strict: bool = True) -> T:
     """Decode one node into spec class cls; errors name path:line. Not strict: unknown keys are ignored."""
+    if strict:
+        check_duplicate_keys(node, path)
     decoder = _Decoder(path, strict)
     return typing.cast(T, decoder.decode(node, cls, where))
 

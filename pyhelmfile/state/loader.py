@@ -329,7 +329,8 @@ class DesiredStateLoader:
                 final = current
             else:
                 merge_spec(final.spec, current.spec, override=True)
-                # helmfile keeps the first part's Env; only the rendered values move on.
+                # Env is part of helmfile's ReleaseSetSpec, so it merges (with override) too.
+                final.env = _override_env(final.env, current.env)
                 final.rendered_values = current.rendered_values
             env = final.env
             if not final.spec.environments:

@@ -1,0 +1,53 @@
+"""State loading, differentially: helmfile 0.166.0 and pyhelmfile on the same state fixtures.
+
+Each directory under state_fixtures/ is a small helmfile project with a cases.yaml listing
+command lines. Both tools run each line in a private copy of the directory; they must agree
+on success or failure and, on success, print the same output.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.differential import assert_same, run_helmfile, run_pyhelmfile
+from tests.support.example import AGE_KEY, helm_secrets_shim
+from tests.support.toolchain import Toolchain
+
+pytestmark = pytest.mark.differential
+
+FIXTURES = Path(__file__).parent / "state_fixtures"
+
+
+def _cases() -> list[tuple[str, tuple[str, ...]]]:
+    cases = []
+    for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        for args in yaml.safe_load((fixture / "cases.yaml").read_text())["cases"]:
+            cases.append((fixture.name, tuple(args)))
+    return cases
+
+
+@pytest.mark.parametrize(("fixture", "args"), _cases(), ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def test_same_result_as_helmfile(tools: Toolchain, tmp_path: Path, fixture: str, args: tuple[str, ...]) -> None:
+    project = tmp_path / fixture
+    shutil.copytree(FIXTURES / fixture, project)
+    env = {
+        "HELM_PLUGINS": str(helm_secrets_shim(tmp_path / "plugins")),
+        "SOPS_AGE_KEY_FILE": str(AGE_KEY),
+        "HELM_CACHE_HOME": str(tmp_path / "helm-cache"),
+        "HELM_CONFIG_HOME": str(tmp_path / "helm-config"),
+        "HELM_DATA_HOME": str(tmp_path / "helm-data"),
+        "HELMFILE_ENVIRONMENT": "fromvar" if fixture == "env_from_helmfile_environment_var" else "",
+    }
+    reference = run_helmfile(tools, project, *args, env=env)
+    ours = run_pyhelmfile(tools, project, *args, env=env)
+    assert_same(reference, ours)
+    if ours.returncode != 0:
+        # Our failures are one clear line, never a traceback.
+        assert "Traceback" not in ours.stderr
+        assert ours.stderr.strip().count("\n") == 0, ours.stderr
+    else:
+        assert reference.returncode == ours.returncode
