@@ -285,3 +285,13 @@ def test_promote_unknown_service(tools: Toolchain, kube_app: Path) -> None:
 
 def test_promote_outside_git(tools: Toolchain, tmp_path: Path) -> None:
     assert_one_line_error(promote(tools, tmp_path), "not a git work tree")
+
+
+def test_bump_takes_the_environment_from_the_global_flag(tools: Toolchain, kube_app: Path) -> None:
+    args = ["bump", "--release", "linoapp", "--service", "sniffer", "--repo-dir", str(kube_app)]
+    args += ["--image-tag", "ca3b6f0", "--chart-version", "v0.2.3-ca3b6"]
+    run = run_cli(tools, "-e", "stg", *args)
+    assert run.returncode == 0, run
+    assert run.stdout.splitlines()[0] == "updated stg/linoapp/values.yaml"
+    missing = run_cli(tools, *args)
+    assert missing.returncode == 2 and "--env" in missing.stderr
