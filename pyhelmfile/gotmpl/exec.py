@@ -535,23 +535,19 @@ class State:
         if final is not MISSING:
             vals.append(None if final is NIL_IFACE else final)
         fn = vals[0]
-        if arg_nodes:
-            callee = str(arg_nodes[0])
-        else:
-            # reflect.Value.String(): the string itself, or "<T Value>" for other types.
-            callee = final if isinstance(final, str) else f"<{go_type_name(final)} Value>"
+        # Messages as in go1.22.4 (helmfile 0.166.0); newer Go also names the callee.
         try:
             if fn is None:
                 raise FuncError("call of nil")
             if not callable(fn):
-                raise FuncError(f"non-function {callee} of type {go_type_name(fn)}")
+                raise FuncError(f"non-function of type {go_type_name(fn)}")
             info = func_info(fn)
             n_args = len(vals) - 1
             if info.max_args is None:
                 if n_args < info.min_args:
-                    raise FuncError(f"wrong number of args for {callee}: got {n_args} want at least {info.min_args}")
+                    raise FuncError(f"wrong number of args: got {n_args} want at least {info.min_args}")
             elif not info.min_args <= n_args <= info.max_args:
-                raise FuncError(f"wrong number of args for {callee}: got {n_args} want {info.max_args}")
+                raise FuncError(f"wrong number of args: got {n_args} want {info.max_args}")
             call_args = vals[1:]
             if info.needs_context:
                 call_args.insert(0, ExecContext(self.tmpl, self))

@@ -158,6 +158,15 @@ ERROR_CASES: dict[str, str] = {
     "parse_break": "a: {{ break }}\n",
     "not_a_command": "a: {{ nil }}\n",
     "printf_format_type": "a: {{ printf 3 }}\n",
+    "call_non_function": "a: {{ call .Values.i }}\n",
+    "arg_to_non_function": "a: {{ $x := 1 }}{{ $x 2 }}\n",
+    "field_with_args": "a: {{ .Values.i 1 }}\n",
+    "undefined_variable": "a: {{ $y }}\n",
+    "bad_character": "a: {{ # }}\n",
+    "bad_number": "a: {{ 08 }}\n",
+    "range_elem_nil_field": "a: {{ range .Values.l }}{{ .x }}{{ end }}\n",
+    "multiline_action": "a: {{\n.Values.i\n|\nnope\n}}\n",
+    "unterminated_string": 'a\n{{ "x \n',
 }
 
 
