@@ -45,7 +45,7 @@ from typing import Any, TypeVar
 
 from pyhelmfile.errors import TemplateError as _BaseTemplateError
 from pyhelmfile.gotmpl.builtins import BUILTIN_NAMES, FuncError
-from pyhelmfile.gotmpl.exec import ExecContext, ExecError, FuncInfo, State, func_info
+from pyhelmfile.gotmpl.exec import ExecContext, ExecError, FuncInfo, State, ensure_recursion_room, func_info
 from pyhelmfile.gotmpl.parse import ParseError, Tree, parse
 
 __all__ = [
@@ -172,6 +172,8 @@ class Template:
         return self._execute_at_depth(data, 0)
 
     def _execute_at_depth(self, data: Any, depth: int) -> str:
+        if depth == 0:
+            ensure_recursion_room()
         out: list[str] = []
         state = State(self, out, data, depth)
         if self.tree is None or self.tree.root is None:

@@ -13,6 +13,7 @@ Two sentinels model reflect.Value states Python has no word for:
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,9 +25,22 @@ from pyhelmfile.gotmpl.gofmt import format_value, go_type_name, quote, sort_keys
 if TYPE_CHECKING:
     from pyhelmfile.gotmpl import Template
 
-# Go's limit is 100000 nested {{template}} calls; each level costs a handful of Python
-# frames, so the limit here is what the interpreter can hold without a RecursionError.
+# Go's limit is 100000 nested {{template}} calls. Each level costs about 6 Python frames
+# ({{template}}) or 12 (an `include` function), so the limit is kept where the interpreter
+# can reach it: `ensure_recursion_room` lifts Python's recursion limit to fit it.
 MAX_EXEC_DEPTH = 1000
+_FRAMES_PER_LEVEL = 16
+_ROOM = MAX_EXEC_DEPTH * _FRAMES_PER_LEVEL + 2000
+
+
+def ensure_recursion_room() -> None:
+    """Make sure MAX_EXEC_DEPTH is reached before Python's own recursion limit.
+
+    CPython 3.11+ runs Python-to-Python calls without growing the C stack, so a higher
+    limit is safe; it is only ever raised, never lowered.
+    """
+    if sys.getrecursionlimit() < _ROOM:
+        sys.setrecursionlimit(_ROOM)
 
 
 class _Missing:
@@ -148,10 +162,16 @@ class ExecContext:
         helmfile's `tpl` renders into a fresh template (the caller's {{define}}s are not
         visible); Helm's shares them: pass share_defines=True for that.
         """
+        self._check_depth()
         tmpl = self.template.new_sibling(name or self.template.name, text, share_defines=share_defines)
         return tmpl._execute_at_depth(data, self._state.depth + 1)
 
+    def _check_depth(self) -> None:
+        if self._state.depth + 1 >= MAX_EXEC_DEPTH:
+            raise FuncError(f"exceeded maximum template depth ({MAX_EXEC_DEPTH})")
+
     def include(self, name: str, data: Any) -> str:
+        self._check_depth()
         tmpl = self.template.lookup(name)
         if tmpl is None:
             raise FuncError(f'template: no template "{name}" associated with template "{self.template.name}"')

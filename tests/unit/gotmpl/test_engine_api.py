@@ -160,8 +160,16 @@ def test_parse_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_recursive_template_fails_cleanly() -> None:
-    with pytest.raises(TemplateError, match="exceeded maximum template depth"):
+    with pytest.raises(TemplateError) as info:
         render("t", '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {})
+    assert str(info.value) == (
+        'template: t:1:28: executing "r" at <{{template "r" .}}>: exceeded maximum template depth (1000)'
+    )
+
+
+def test_deep_but_finite_recursion_works() -> None:
+    text = '{{ define "r" }}{{ if . }}x{{ template "r" (dec .) }}{{ end }}{{ end }}{{ template "r" 900 }}'
+    assert render("t", text, None, {"dec": lambda x: x - 1}) == "x" * 900
 
 
 def test_recursive_include_fails_cleanly() -> None:
@@ -169,7 +177,7 @@ def test_recursive_include_fails_cleanly() -> None:
     def include(ctx: ExecContext, name: str, data: Any) -> str:
         return ctx.include(name, data)
 
-    with pytest.raises(TemplateError, match="exceeded maximum template depth"):
+    with pytest.raises(TemplateError, match=r"error calling include: exceeded maximum template depth \(1000\)"):
         render("t", '{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}', {}, {"include": include})
 
 
