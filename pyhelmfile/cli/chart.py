@@ -40,6 +40,8 @@ def version(name: str, repo: str, sha: str, tag: str | None, plain_http: bool) -
     result = next_version(repo, name, sha, tag=tag, plain_http=plain_http)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if result.source == "default":
+        click.echo(f"note: {repo} has no versions of {name}; starting from {result.base}", err=True)
     click.echo(result.version)
 
 

@@ -3,15 +3,19 @@
 `oci://host[:port]/path` with chart NAME is the repository `path/NAME` on `host`; helm stores
 a chart version's `+` as `_` in the tag. Anonymous access, including the bearer-token
 challenge that public registries answer with; `plain_http` talks HTTP instead of HTTPS
-(helm's `--plain-http`, for a local registry).
+(helm's `--plain-http`, for a local registry). Credentials saved by `helm registry login`
+(helm's registry config.json, docker's format) are used when the registry asks for them.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import re
 import urllib.parse
 from dataclasses import dataclass
+from pathlib import Path
 
 from pyhelmfile.errors import HelmError
 from pyhelmfile.helm import http
@@ -51,16 +55,47 @@ _CHALLENGE = re.compile(r'(\w+)="([^"]*)"')
 _NEXT = re.compile(r"<([^>]+)>\s*;\s*rel=\"?next\"?")
 
 
-def _bearer_token(challenge: str, *, repo_url: str) -> str | None:
-    """Anonymous token for a `WWW-Authenticate: Bearer realm=...` challenge, or None."""
-    if not challenge.lower().startswith("bearer "):
+def registry_config_path() -> Path:
+    """helm's registry credentials file (HELM_REGISTRY_CONFIG, else under HELM_CONFIG_HOME)."""
+    explicit = os.environ.get("HELM_REGISTRY_CONFIG")
+    if explicit:
+        return Path(explicit)
+    config_home = os.environ.get("HELM_CONFIG_HOME") or str(
+        Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "helm"
+    )
+    return Path(config_home) / "registry" / "config.json"
+
+
+def basic_credentials(host: str) -> str | None:
+    """The base64 `user:password` that `helm registry login HOST` saved, if any."""
+    try:
+        auths = json.loads(registry_config_path().read_text()).get("auths", {})
+    except (OSError, ValueError, AttributeError):
+        return None
+    for key in (host, f"https://{host}", f"http://{host}"):
+        entry = auths.get(key) if isinstance(auths, dict) else None
+        if isinstance(entry, dict):
+            if entry.get("auth"):
+                return str(entry["auth"])
+            if entry.get("username") and entry.get("password"):
+                return base64.b64encode(f"{entry['username']}:{entry['password']}".encode()).decode()
+    return None
+
+
+def _authorization(challenge: str, basic: str | None) -> str | None:
+    """The Authorization header answering a WWW-Authenticate challenge, or None."""
+    scheme = challenge.split(" ", 1)[0].lower()
+    if scheme == "basic":
+        return f"Basic {basic}" if basic else None
+    if scheme != "bearer":
         return None
     params = dict(_CHALLENGE.findall(challenge))
     realm = params.pop("realm", "")
     if not realm:
         return None
     query = urllib.parse.urlencode({k: v for k, v in params.items() if k in ("service", "scope")})
-    resp = http.get(f"{realm}?{query}" if query else realm, what="OCI registry", headers={})
+    headers = {"Authorization": f"Basic {basic}"} if basic else {}
+    resp = http.get(f"{realm}?{query}" if query else realm, what="OCI registry", headers=headers)
     if resp.status != 200:
         return None
     try:
@@ -68,7 +103,7 @@ def _bearer_token(challenge: str, *, repo_url: str) -> str | None:
     except ValueError:
         return None
     token = data.get("token") or data.get("access_token")
-    return str(token) if token else None
+    return f"Bearer {token}" if token else None
 
 
 def list_tags(ref: OciRef, chart: str, *, plain_http: bool = False) -> list[str]:
@@ -81,10 +116,10 @@ def list_tags(ref: OciRef, chart: str, *, plain_http: bool = False) -> list[str]
     while url:
         resp = http.get(url, what="OCI registry", headers=headers, display=ref.url())
         if resp.status == 401 and "Authorization" not in headers:
-            token = _bearer_token(resp.header("www-authenticate"), repo_url=ref.url())
-            if token is None:
-                raise HelmError(f"OCI registry {ref.url()} requires authentication")
-            headers["Authorization"] = f"Bearer {token}"
+            authorization = _authorization(resp.header("www-authenticate"), basic_credentials(ref.host))
+            if authorization is None:
+                raise HelmError(f"OCI registry {ref.url()} requires authentication (helm registry login {ref.host})")
+            headers["Authorization"] = authorization
             continue
         if resp.status == 404:
             return tags

@@ -121,3 +121,25 @@ def test_unreachable_registry(tools: Toolchain, packages: dict[str, Path], tmp_p
     run = run_cli(tools, "chart", "version", "sniffer", "--repo", repo, "--sha", "ca3b6", "--plain-http")
     assert_one_line_error(run, f"cannot reach OCI registry {repo}", "connection refused")
     assert_one_line_error(push(tools, packages["jobs-0.1.0"], repo, tmp_path), repo, "connection refused")
+
+
+def test_registry_with_credentials_from_helm_registry_config(
+    tools: Toolchain, packages: dict[str, Path], tmp_path: Path
+) -> None:
+    import base64
+    import json
+
+    with oci_registry(tools, tmp_path / "registry", users={"bot": "s3cret"}) as host:
+        repo = f"oci://{host}/private"
+        # No credentials: one clear line.
+        run = run_cli(tools, "chart", "version", "sniffer", "--repo", repo, "--sha", "ca3b6", "--plain-http")
+        assert_one_line_error(run, f"OCI registry {repo} requires authentication", f"helm registry login {host}")
+        # What `helm registry login` saves (docker's config format), in helm's config home.
+        config = tmp_path / "helm-config" / "registry" / "config.json"
+        config.parent.mkdir(parents=True)
+        config.write_text(json.dumps({"auths": {host: {"auth": base64.b64encode(b"bot:s3cret").decode()}}}))
+        env = helm_env(tools, tmp_path)
+        pushed = run_cli(tools, "chart", "push", str(packages["sniffer-v0.9.0"]), repo, "--plain-http", env=env)
+        assert pushed.returncode == 0, pushed
+        run = run_cli(tools, "chart", "version", "sniffer", "--repo", repo, "--sha", "ca3b6", "--plain-http", env=env)
+        assert (run.returncode, run.stdout) == (0, "v0.9.0-ca3b6\n"), run

@@ -74,6 +74,7 @@ def test_latest_base_over_http(tools: Toolchain, repo_dir: Path, tmp_path: Path)
 def test_new_chart_starts_at_v0_1_0(tools: Toolchain, repo_dir: Path) -> None:
     run = run_cli(tools, "chart", "version", "web-neo", "--repo", str(repo_dir), "--sha", "b886c1")
     assert (run.returncode, run.stdout) == (0, "v0.1.0-b886c\n")
+    assert run.stderr == f"note: {repo_dir} has no versions of web-neo; starting from v0.1.0\n"
 
 
 def test_tag_given_does_not_read_the_repository(tools: Toolchain) -> None:

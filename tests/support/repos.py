@@ -171,16 +171,28 @@ storage:
     enabled: true
 http:
   addr: 127.0.0.1:{port}
-"""
+{auth}"""
 
 
 @contextmanager
-def oci_registry(tools: Toolchain, workdir: Path) -> Iterator[str]:
-    """docker-registry 2.8.2 on 127.0.0.1 with its own config; yields `host:port`."""
+def oci_registry(tools: Toolchain, workdir: Path, *, users: dict[str, str] | None = None) -> Iterator[str]:
+    """docker-registry 2.8.2 on 127.0.0.1 with its own config; yields `host:port`.
+
+    With `users` (name -> password) it requires HTTP basic auth (htpasswd, bcrypt).
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
+    auth = ""
+    if users:
+        import bcrypt
+
+        htpasswd = workdir / "htpasswd"
+        htpasswd.write_text(
+            "".join(f"{u}:{bcrypt.hashpw(p.encode(), bcrypt.gensalt(rounds=4)).decode()}\n" for u, p in users.items())
+        )
+        auth = f"auth:\n  htpasswd:\n    realm: test-registry\n    path: {htpasswd}\n"
     config = workdir / "config.yml"
-    config.write_text(_REGISTRY_CONFIG.format(root=workdir / "data", port=port))
+    config.write_text(_REGISTRY_CONFIG.format(root=workdir / "data", port=port, auth=auth))
     log = (workdir / "registry.log").open("wb")
     proc = subprocess.Popen([tools.path("registry"), "serve", str(config)], stdout=log, stderr=log)
     try:
