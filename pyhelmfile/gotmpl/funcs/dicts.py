@@ -2,8 +2,7 @@
 
 mergo's map rules, as sprig (dst and src both map[string]interface{}) exercises them:
 - a nested map in both is merged recursively, in place in dst;
-- a src map or list never replaces a non-empty dst value unless overwriting (and a src map
-  never replaces a non-empty dst scalar, even when overwriting: mergo cannot set it);
+- a src map or list never replaces a non-empty dst value unless overwriting;
 - otherwise src wins when overwriting, or when dst lacks the key or holds an empty value;
 - a nil src value only matters when overwriting (it then sets nil).
 """
@@ -85,7 +84,7 @@ def _mergo(dst: dict[str, Any], src: dict[str, Any], overwrite: bool) -> None:
                 if was_empty:
                     dst[key] = sv
                 continue
-            if present and not empty(dv):
+            if present and not empty(dv) and not overwrite:
                 continue
             dst[key] = sv
         elif isinstance(sv, list):

@@ -211,7 +211,8 @@ class ExecRunner:
             raise FuncError(f'exec: "{command}": executable file not found in $PATH')
         try:
             proc = subprocess.Popen(
-                [path, *argv],
+                [command, *argv],  # argv[0] as given, like Go's exec.Command
+                executable=path,
                 cwd=self.base_dir,
                 env=proc_env,
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,

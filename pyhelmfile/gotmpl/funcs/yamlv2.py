@@ -119,7 +119,7 @@ def resolve_plain(s: str) -> Any:
 
 def _needs_quotes(s: str) -> bool:
     """yaml.v2 stringv: quote when the plain form would not read back as this string."""
-    if resolve_plain(s) is not _UNRESOLVED or s == "<<" or _BASE60.fullmatch(s):
+    if resolve_plain(s) is not _UNRESOLVED or _BASE60.fullmatch(s):
         return True
     return bool(s[:1].isdigit() and _timestamp_ok(s))
 
@@ -129,6 +129,14 @@ def _needs_quotes(s: str) -> bool:
 
 class _Dumper(yaml.SafeDumper):
     """No implicit resolvers: every scalar we emit is already text in the style we chose."""
+
+    def check_simple_key(self) -> bool:
+        # libyaml (and so yaml.v2) writes an empty scalar as a simple key (`"": 1`); PyYAML
+        # would fall back to the complex `? ""` form.
+        event = self.event
+        if isinstance(event, yaml.ScalarEvent) and event.value == "":
+            return True
+        return bool(super().check_simple_key())
 
 
 _Dumper.yaml_implicit_resolvers = {}
