@@ -8,6 +8,8 @@ function produced. Error cases get one helmfile run each (helmfile stops at the 
 values file) and must fail in both implementations.
 """
 
+# ruff: noqa: E501  (each case is one template pipeline; splitting them would hide what is tested)
+
 from __future__ import annotations
 
 import os

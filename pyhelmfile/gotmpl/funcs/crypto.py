@@ -143,11 +143,11 @@ class Certificate(dict[str, str]):
         super().__init__(Cert=cert, Key=key)
 
     @property
-    def Cert(self) -> str:  # noqa: N802 - the Go field name
+    def Cert(self) -> str:  # the Go field name
         return self["Cert"]
 
     @property
-    def Key(self) -> str:  # noqa: N802
+    def Key(self) -> str:
         return self["Key"]
 
 
