@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "chart": "pyhelmfile.cli.chart:chart",
     "promote": "pyhelmfile.cli.bump:promote",
     "list": "pyhelmfile.cli.list:list_command",
+    "show-dag": "pyhelmfile.cli.dag:show_dag_command",
     "version": "pyhelmfile.cli.version:version",
 }
 
