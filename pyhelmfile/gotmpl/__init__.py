@@ -39,6 +39,7 @@ formatted exactly like Go's:
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -78,19 +79,26 @@ _PARSE_CACHE: OrderedDict[tuple[str, str, str, str, frozenset[str]], dict[str, T
 _PARSE_CACHE_SIZE = 512
 
 
+_PARSE_CACHE_LOCK = threading.Lock()
+
+
 def _parse_cached(name: str, text: str, funcs: frozenset[str], left: str, right: str) -> dict[str, Tree]:
+    # Parsing depends on the function *names* only (undefined-function errors, and
+    # break/continue turning into identifiers when a function shadows them).
     key = (name, text, left, right, funcs)
-    hit = _PARSE_CACHE.get(key)
-    if hit is not None:
-        _PARSE_CACHE.move_to_end(key)
-        return hit
+    with _PARSE_CACHE_LOCK:
+        hit = _PARSE_CACHE.get(key)
+        if hit is not None:
+            _PARSE_CACHE.move_to_end(key)
+            return hit
     try:
         trees = parse(name, text, funcs, left, right)
     except ParseError as e:
         raise TemplateError(str(e)) from None
-    _PARSE_CACHE[key] = trees
-    if len(_PARSE_CACHE) > _PARSE_CACHE_SIZE:
-        _PARSE_CACHE.popitem(last=False)
+    with _PARSE_CACHE_LOCK:
+        _PARSE_CACHE[key] = trees
+        if len(_PARSE_CACHE) > _PARSE_CACHE_SIZE:
+            _PARSE_CACHE.popitem(last=False)
     return trees
 
 

@@ -467,7 +467,9 @@ class State:
             except KeyError:
                 if self.tmpl.missingkey == "error":
                     raise self.errorf(f"map has no entry for key {quote(name)}") from None
-                return None
+                # "zero" yields the zero value of the element type, a nil interface{}: a
+                # further field access on it fails, where "default" (invalid) stays silent.
+                return NIL_IFACE if self.tmpl.missingkey == "zero" else None
             except TypeError:
                 raise self.errorf(f"can't evaluate field {name} in type {go_type_name(receiver)}") from None
             return NIL_IFACE if result is None else result

@@ -32,6 +32,14 @@ def test_missingkey_options(missingkey: str, expected: str) -> None:
     assert render("t", "{{ .Values.nope }}", {"Values": {}}, missingkey=missingkey) == expected
 
 
+def test_missingkey_zero_is_a_nil_interface() -> None:
+    # Go: the zero value of interface {} is a nil interface, whose fields cannot be read.
+    assert render("t", "{{ .a.nope.x }}", {"a": {}}, missingkey="default") == "<no value>"
+    with pytest.raises(TemplateError, match=r"nil pointer evaluating interface \{\}\.x"):
+        render("t", "{{ .a.nope.x }}", {"a": {}}, missingkey="zero")
+    assert render("t", "{{ print .a.nope }}", {"a": {}}, missingkey="zero") == "<nil>"
+
+
 def test_missingkey_error_message() -> None:
     with pytest.raises(TemplateError) as info:
         render("v.gotmpl", "a\n  {{ .Values.foo }}", {"Values": {}})
