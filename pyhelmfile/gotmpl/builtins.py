@@ -10,7 +10,7 @@ import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from pyhelmfile.gotmpl.gofmt import go_type_name, sprint, sprintf, sprintln
+from pyhelmfile.gotmpl.gofmt import go_kind, go_type_name, sprint, sprintf, sprintln
 
 
 class FuncError(Exception):
@@ -60,6 +60,11 @@ def eq(arg1: Any, *arg2: Any) -> bool:
             truth_ = arg1 == arg
         else:
             # Non-basic kinds: only nil compares; maps, slices and funcs are not comparable.
+            if arg1 is not None and arg is not None and go_kind(arg1) != go_kind(arg):
+                raise FuncError(
+                    f"non-comparable types {sprintf('%s', arg1)}: {go_type_name(arg1)}, "
+                    f"{go_type_name(arg)}: {sprintf('%v', arg)}"
+                )
             if arg1 is None or arg is None:
                 truth_ = arg1 is None and arg is None
             else:

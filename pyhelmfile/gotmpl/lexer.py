@@ -89,7 +89,8 @@ class Item(NamedTuple):
             return self.val
         if self.typ > T.KEYWORD:
             return f"<{self.val}>"
-        if len(self.val) > 10:
+        if len(self.val.encode("utf-8", "surrogatepass")) > 10:
+            # %.10q: Go tests the length in bytes but truncates to 10 runes.
             return quote(self.val[:10]) + "..."
         return quote(self.val)
 
@@ -308,7 +309,8 @@ class Lexer:
             return self._lex_variable()
         elif r == "'":
             return self._lex_char()
-        elif r == "." and not (self.pos < len(s) and "0" <= s[self.pos] <= "9"):
+        elif r == "." and self.pos < len(s) and not "0" <= s[self.pos] <= "9":
+            # At the very end of input Go falls through to the number scanner.
             return self._lex_field_or_variable(T.FIELD)
         elif r in "+-." or "0" <= r <= "9":
             self.pos -= 1

@@ -26,3 +26,19 @@ def test_matches_go(case: dict[str, Any]) -> None:
     else:
         out = Template("values.yaml.gotmpl", case["template"], missingkey=case["missingkey"]).execute(tmpl_data)
         assert out == case["output"]
+
+
+REGRESSIONS = yaml.safe_load((DATA / "regressions.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "case", REGRESSIONS["cases"], ids=[f"{c['missingkey']}:{c['template']!r}" for c in REGRESSIONS["cases"]]
+)
+def test_fuzz_regressions(case: dict[str, Any]) -> None:
+    data = copy.deepcopy(REGRESSIONS["data"])
+    try:
+        got = {"output": Template("fz", case["template"], missingkey=case["missingkey"]).execute(data)}
+    except TemplateError as e:
+        got = {"error": str(e)}
+    expected = {k: case[k] for k in ("output", "error") if k in case}
+    assert got == expected
