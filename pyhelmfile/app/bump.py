@@ -3,9 +3,10 @@ kube-app) at a new service build.
 
 Both change, in `<env>/<release>/` of the repository:
 
-- `values.yaml`: `<service>.image.tag`;
 - the umbrella chart's dependency named `<service>` (or aliased so): its `version:`, in
-  `requirements.yaml` for an apiVersion v1 chart, in `Chart.yaml` `dependencies:` for v2.
+  `requirements.yaml` for an apiVersion v1 chart, in `Chart.yaml` `dependencies:` for v2;
+- `values.yaml`: `<key>.image.tag`, where `<key>` is that dependency's alias if it has one,
+  else its name (the key helm passes values under).
 
 Edits are made in place (pyhelmfile.app.yamledit): comments, order and quoting stay as
 they were. `bump --commit` commits them on the current branch (the release:stg bot);
@@ -183,15 +184,6 @@ def plan(
     if not (read.repo / release_dir).is_dir() and read.commit is None:
         raise ConfigError(f"{release_dir}: no such directory in {read.repo}")
 
-    values_rel = f"{release_dir}/values.yaml"
-    values_text = read(values_rel)
-    if values_text is None:
-        raise ConfigError(f"{values_rel}: no such file in {read.repo}")
-    values = _load_mapping(values_text, values_rel)
-    if service not in values:
-        raise ConfigError(f"unknown service {service!r}: {values_rel} has no `{service}:` section")
-    new_values = yamledit.apply(values_text, [yamledit.Edit((service, "image", "tag"), image_tag)], source=values_rel)
-
     deps_rel = _dependency_file(read, release_dir)
     deps_text = read(deps_rel)
     assert deps_text is not None
@@ -202,11 +194,25 @@ def plan(
     if not indexes:
         indexes = [i for i, d in enumerate(deps) if isinstance(d, dict) and d.get("alias") == service]
     if not indexes:
-        raise ConfigError(f"unknown service {service!r}: {deps_rel} has no dependency named {service!r}")
+        raise ConfigError(f"unknown service {service!r}: {deps_rel} has no dependency named or aliased {service!r}")
     new_deps = yamledit.apply(
         deps_text,
         [yamledit.Edit(("dependencies", i, "version"), chart_version) for i in indexes],
         source=deps_rel,
+    )
+
+    # An umbrella chart passes values to a dependency under its alias, else its name.
+    keys = list(dict.fromkeys(str(deps[i].get("alias") or deps[i]["name"]) for i in indexes))
+    values_rel = f"{release_dir}/values.yaml"
+    values_text = read(values_rel)
+    if values_text is None:
+        raise ConfigError(f"{values_rel}: no such file in {read.repo}")
+    values = _load_mapping(values_text, values_rel)
+    for key in keys:
+        if key not in values:
+            raise ConfigError(f"service {service!r}: {values_rel} has no `{key}:` section")
+    new_values = yamledit.apply(
+        values_text, [yamledit.Edit((key, "image", "tag"), image_tag) for key in keys], source=values_rel
     )
 
     warnings = []

@@ -41,7 +41,9 @@ def version(name: str, repo: str, sha: str, tag: str | None, plain_http: bool) -
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if result.source == "default":
-        click.echo(f"note: {repo} has no versions of {name}; starting from {result.base}", err=True)
+        from pyhelmfile.helm.http import redact
+
+        click.echo(f"note: {redact(repo)} has no versions of {name}; starting from {result.base}", err=True)
     click.echo(result.version)
 
 

@@ -154,8 +154,11 @@ def _skip_message(name: str, version: object, source: str, exc: Exception) -> st
 
 def list_versions(repo: RepoRef | str, name: str, *, plain_http: bool = False) -> ChartVersions:
     """Every valid version of chart `name` in the repository (no chart: an empty list)."""
+    from pyhelmfile.helm.http import redact
+
     ref = RepoRef.parse(repo) if isinstance(repo, str) else repo
     result = ChartVersions(ref, name)
+    shown = redact(ref.url)
     raw: list[object]
     if ref.kind == "oci":
         from pyhelmfile.helm import oci
@@ -167,12 +170,12 @@ def list_versions(repo: RepoRef | str, name: str, *, plain_http: bool = False) -
     for version in raw:
         text = str(version) if isinstance(version, (str, int)) and not isinstance(version, bool) else None
         if text is None:
-            result.warnings.append(_skip_message(name, version, ref.url, ValueError("not a string")))
+            result.warnings.append(_skip_message(name, version, shown, ValueError("not a string")))
             continue
         try:
             result.versions.append(semver.parse(text))
         except semver.InvalidVersion as exc:
-            result.warnings.append(_skip_message(name, text, ref.url, exc))
+            result.warnings.append(_skip_message(name, text, shown, exc))
     return result
 
 

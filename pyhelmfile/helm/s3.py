@@ -63,7 +63,10 @@ def client() -> Any:
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
     cached = _client_cache.get((endpoint, region))
     if cached is None:
-        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=10, read_timeout=60)
+        retries: dict[str, Any] = {"mode": os.environ.get("AWS_RETRY_MODE") or "standard"}
+        if not os.environ.get("AWS_MAX_ATTEMPTS"):
+            retries["max_attempts"] = 3
+        config = Config(retries=retries, connect_timeout=10, read_timeout=60)
         cached = boto3.session.Session().client("s3", endpoint_url=endpoint, region_name=region, config=config)
         _client_cache[(endpoint, region)] = cached
     return cached

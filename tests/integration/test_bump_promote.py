@@ -24,7 +24,7 @@ sniffer:
     pullPolicy: IfNotPresent
   replicas: 2
 
-web-neo:
+web:  # web-neo, aliased
   image: {{repository: web-neo, tag: f00ba}}
 
 payment:
@@ -104,11 +104,16 @@ def test_bump_keeps_quoting_styles(tools: Toolchain, kube_app: Path) -> None:
 
 
 def test_bump_flow_mapping_and_alias(tools: Toolchain, kube_app: Path) -> None:
-    # web-neo's values are a flow mapping; its dependency is found by name (it has an alias).
+    # web-neo's values are a flow mapping under its alias `web`; the dependency is found by name.
     run = run_bump(tools, kube_app, "--image-tag", "b886c12", "--chart-version", "v1.0.1-b886c", service="web-neo")
     assert run.returncode == 0, run
     assert "  image: {repository: web-neo, tag: b886c12}\n" in (kube_app / "stg/linoapp/values.yaml").read_text()
     assert '  version: "v1.0.1-b886c"\n' in (kube_app / "stg/linoapp/requirements.yaml").read_text()
+    # ... and by its alias.
+    run = run_bump(tools, kube_app, "--image-tag", "c0ffee1", "--chart-version", "v1.0.2-c0ffe", service="web")
+    assert run.returncode == 0, run
+    assert "  image: {repository: web-neo, tag: c0ffee1}\n" in (kube_app / "stg/linoapp/values.yaml").read_text()
+    assert '  version: "v1.0.2-c0ffe"\n' in (kube_app / "stg/linoapp/requirements.yaml").read_text()
 
 
 def test_bump_quotes_a_plain_value_that_would_not_read_as_a_string(tools: Toolchain, kube_app: Path) -> None:
@@ -149,8 +154,7 @@ def test_bump_commit_refuses_a_dirty_tree(tools: Toolchain, kube_app: Path) -> N
 @pytest.mark.parametrize(
     ("service", "args", "fragments"),
     [
-        ("sniffr", [], ["unknown service 'sniffr'", "stg/linoapp/values.yaml"]),
-        ("global", [], ["global.image.tag not found", "stg/linoapp/values.yaml"]),
+        ("sniffr", [], ["unknown service 'sniffr'", "stg/linoapp/requirements.yaml"]),
         ("sniffer", ["--chart-version", "v0.3.6-08650"], ["invalid chart version", "08650"]),
         ("sniffer", ["--image-tag", "bad tag"], ["invalid image tag"]),
     ],
@@ -165,11 +169,16 @@ def test_bump_errors(tools: Toolchain, kube_app: Path, service: str, args: list[
     assert git(kube_app, "status", "--porcelain") == ""
 
 
-def test_bump_service_missing_from_dependencies(tools: Toolchain, kube_app: Path) -> None:
-    path = kube_app / "stg/linoapp/values.yaml"
-    path.write_text(path.read_text() + "\nextra:\n  image:\n    tag: x\n")
+def test_bump_service_missing_from_values(tools: Toolchain, kube_app: Path) -> None:
+    path = kube_app / "stg/linoapp/requirements.yaml"
+    path.write_text(path.read_text() + "- name: extra\n  version: 1.0.0\n  repository: '@linoapp'\n")
     run = run_bump(tools, kube_app, "--image-tag", "ca3b6f0", "--chart-version", "v0.2.3-ca3b6", service="extra")
-    assert_one_line_error(run, "unknown service 'extra'", "stg/linoapp/requirements.yaml")
+    assert_one_line_error(run, "service 'extra'", "stg/linoapp/values.yaml has no `extra:` section")
+    path.write_text(path.read_text() + "- name: noimage\n  version: 1.0.0\n")
+    values = kube_app / "stg/linoapp/values.yaml"
+    values.write_text(values.read_text() + "noimage:\n  replicas: 1\n")
+    run = run_bump(tools, kube_app, "--image-tag", "ca3b6f0", "--chart-version", "v0.2.3-ca3b6", service="noimage")
+    assert_one_line_error(run, "stg/linoapp/values.yaml", "noimage.image.tag not found")
 
 
 def test_bump_missing_release_directory(tools: Toolchain, kube_app: Path) -> None:
@@ -279,7 +288,7 @@ def test_promote_unknown_service(tools: Toolchain, kube_app: Path) -> None:
         "--repo-dir",
         str(kube_app),
     )
-    assert_one_line_error(run, "unknown service 'sniffr'", "prd/linoapp/values.yaml")
+    assert_one_line_error(run, "unknown service 'sniffr'", "prd/linoapp/requirements.yaml")
     assert git(kube_app, "branch", "--list").split() == ["*", "main"]
 
 
