@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "list": "pyhelmfile.cli.list:list_command",
     "show-dag": "pyhelmfile.cli.dag:show_dag_command",
     "version": "pyhelmfile.cli.version:version",
+    "write-values": "pyhelmfile.cli.write_values:write_values_command",
 }
 
 

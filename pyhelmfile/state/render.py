@@ -25,24 +25,6 @@ class RenderError(TemplateError):
         self.partial = partial
 
 
-def _pre_render_stubs() -> dict[str, Any]:
-    """The first pass must not run side effects: helmfile swaps these for empty results."""
-
-    def empty_string(*_args: Any) -> str:
-        return ""
-
-    def empty_list(*_args: Any) -> list[Any]:
-        return []
-
-    return {
-        "exec": empty_string,
-        "envExec": empty_string,
-        "readFile": empty_string,
-        "readDir": empty_list,
-        "readDirEntries": empty_list,
-    }
-
-
 class Renderer:
     def __init__(self, base_dir: str, data: Any, *, pre_render: bool = False) -> None:
         self.base_dir = base_dir
@@ -54,9 +36,7 @@ class Renderer:
         from pyhelmfile import gotmpl
         from pyhelmfile.gotmpl.funcs import helmfile_funcs
 
-        funcs = helmfile_funcs(self.base_dir)
-        if self.pre_render:
-            funcs.update(_pre_render_stubs())
+        funcs = helmfile_funcs(self.base_dir, pre_render=self.pre_render)
         missingkey = "zero" if self.pre_render else "error"
         template = None
         for path in sorted(glob.glob(os.path.join(self.base_dir, "_*.tpl"))):

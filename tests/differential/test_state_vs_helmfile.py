@@ -2,7 +2,8 @@
 
 Each directory under state_fixtures/ is a small helmfile project with a cases.yaml listing
 command lines. Both tools run each line in a private copy of the directory; they must agree
-on success or failure and, on success, print the same output.
+on success or failure and, on success, print the same output. A case given as a map
+(`{args: [...], files: [glob, ...]}`) also compares the files the command wrote.
 """
 
 from __future__ import annotations
@@ -22,17 +23,32 @@ pytestmark = pytest.mark.differential
 FIXTURES = Path(__file__).parent / "state_fixtures"
 
 
-def _cases() -> list[tuple[str, tuple[str, ...]]]:
+def _cases() -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
     cases = []
     for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
-        for args in yaml.safe_load((fixture / "cases.yaml").read_text())["cases"]:
-            cases.append((fixture.name, tuple(args)))
+        for case in yaml.safe_load((fixture / "cases.yaml").read_text())["cases"]:
+            if isinstance(case, dict):
+                cases.append((fixture.name, tuple(case["args"]), tuple(case.get("files", ()))))
+            else:
+                cases.append((fixture.name, tuple(case), ()))
     return cases
 
 
-@pytest.mark.parametrize(("fixture", "args"), _cases(), ids=lambda v: v if isinstance(v, str) else " ".join(v))
-def test_same_result_as_helmfile(tools: Toolchain, tmp_path: Path, fixture: str, args: tuple[str, ...]) -> None:
-    project = tmp_path / fixture
+def _written(project: Path, patterns: tuple[str, ...]) -> dict[str, str]:
+    return {
+        str(path.relative_to(project)): path.read_text()
+        for pattern in patterns
+        for path in sorted(project.glob(pattern))
+    }
+
+
+@pytest.mark.parametrize(("fixture", "args", "files"), _cases(), ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def test_same_result_as_helmfile(
+    tools: Toolchain, tmp_path: Path, fixture: str, args: tuple[str, ...], files: tuple[str, ...]
+) -> None:
+    reference_dir = tmp_path / "reference" / fixture
+    project = tmp_path / "ours" / fixture
+    shutil.copytree(FIXTURES / fixture, reference_dir)
     shutil.copytree(FIXTURES / fixture, project)
     env = {
         "HELM_PLUGINS": str(helm_secrets_shim(tmp_path / "plugins")),
@@ -42,9 +58,13 @@ def test_same_result_as_helmfile(tools: Toolchain, tmp_path: Path, fixture: str,
         "HELM_DATA_HOME": str(tmp_path / "helm-data"),
         "HELMFILE_ENVIRONMENT": "fromvar" if fixture == "env_from_helmfile_environment_var" else "",
     }
-    reference = run_helmfile(tools, project, *args, env=env)
+    reference = run_helmfile(tools, reference_dir, *args, env=env)
     ours = run_pyhelmfile(tools, project, *args, env=env)
     assert_same(reference, ours)
+    if files and reference.returncode == 0:
+        expected = _written(reference_dir, files)
+        assert expected, f"helmfile wrote no file matching {files}"
+        assert _written(project, files) == expected
     if ours.returncode != 0:
         # Our failures are one clear line, never a traceback.
         assert "Traceback" not in ours.stderr

@@ -1,0 +1,117 @@
+"""A release's values documents, in helmfile's order: `values:` entries, then `secrets:`.
+
+Files are resolved relative to the state file (after `valuesPathPrefix`), rendered with the
+release's template data when they end in `.gotmpl`, and inline maps are written as YAML.
+Secrets are decrypted with sops into memory: plaintext never touches the disk here (the
+helm layer decides where, if anywhere, documents are written for helm).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pyhelmfile import goyaml
+from pyhelmfile.errors import ConfigError
+from pyhelmfile.state.loader import HelmState
+from pyhelmfile.state.merge import merge_values
+from pyhelmfile.state.release import release_template_data
+from pyhelmfile.state.render import Renderer
+from pyhelmfile.state.spec import ReleaseSpec
+
+Decrypt = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class ValuesDocument:
+    """One values document for a release: where it came from and its YAML text."""
+
+    source: str
+    text: str
+    secret: bool = False
+
+
+def _resolve_one(st: HelmState, release: ReleaseSpec, kind: str, entry: str) -> str | None:
+    paths = st.storage().resolve(release.missing_file_handler, kind, release.values_path_prefix + entry)
+    if paths is None:
+        return None
+    if len(paths) > 1:
+        raise ConfigError(
+            "glob patterns in release values and secrets is not supported yet. please submit a feature request "
+            "if necessary",
+            path=st.file_path,
+        )
+    return paths[0]
+
+
+def render_values_file(st: HelmState, release: ReleaseSpec, path: str) -> str:
+    """RenderReleaseValuesFileToBytes: a `.gotmpl` file rendered with the release's data, others as they are."""
+    data = release_template_data(st, release, st.rendered_values)
+    text = Renderer(os.path.dirname(path), data).render_file(path)
+    if "ref+" in text:
+        text = _expand_secret_refs(text, path)
+    return text
+
+
+def _expand_secret_refs(text: str, path: str) -> str:
+    """helmfile evaluates vals `ref+` references found in a rendered values file."""
+    from pathlib import Path
+
+    from pyhelmfile.gotmpl.funcs.helmfile import SecretResolver
+
+    loaded = goyaml.load(text)
+    if not isinstance(loaded, dict):
+        return text
+    try:
+        expanded = SecretResolver(Path(os.path.dirname(path)), os.environ).eval(loaded)
+    except Exception as exc:  # the vals backends raise their own errors; report them against the file
+        raise ConfigError(f"expanding secret references: {exc}", path=path) from None
+    return goyaml.dump(expanded)
+
+
+def values_documents(st: HelmState, release: ReleaseSpec, decrypt: Decrypt) -> list[ValuesDocument]:
+    """generateValuesFiles, in memory."""
+    documents: list[ValuesDocument] = []
+    for entry in release.values:
+        if isinstance(entry, str):
+            path = _resolve_one(st, release, "values", entry)
+            if path is not None:
+                documents.append(ValuesDocument(path, render_values_file(st, release, path)))
+        elif isinstance(entry, dict):
+            documents.append(ValuesDocument(f"{st.file_path} (inline values)", goyaml.dump(entry)))
+        else:
+            raise ConfigError(f"unexpected type of value: value={entry!r}", path=st.file_path)
+    for entry in release.secrets:
+        if isinstance(entry, str):
+            path = _resolve_one(st, release, "secrets", entry)
+            if path is None:
+                continue
+            documents.append(ValuesDocument(path, decrypt(path), secret=True))
+        else:
+            raise ConfigError("inline secrets are not supported; put them in a sops-encrypted file", path=st.file_path)
+    return documents
+
+
+def merged_values(documents: list[ValuesDocument], extra_files: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+    """The documents (and extra plain files) merged in order, as write-values merges them."""
+    merged: dict[str, Any] = {}
+    texts = [(d.source, d.text) for d in documents]
+    for path in extra_files:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                texts.append((path, fh.read()))
+        except OSError as exc:
+            raise ConfigError(f"reading values file: {exc.strerror}", path=path) from None
+    for source, text in texts:
+        try:
+            loaded = goyaml.load(text)
+        except goyaml.YAMLError as exc:
+            raise ConfigError(f"unmarshalling yaml: {goyaml.error_message(exc)}", path=source) from None
+        if loaded is None:
+            continue
+        if not isinstance(loaded, dict):
+            raise ConfigError("unmarshalling yaml: the document is not a map", path=source)
+        merge_values(merged, loaded)
+    return merged
