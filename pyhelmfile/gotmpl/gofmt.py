@@ -17,6 +17,7 @@ come out the same.
 from __future__ import annotations
 
 import math
+import struct
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -223,12 +224,75 @@ def _fmt_f_digits(neg: bool, digits: str, dp: int, prec: int) -> str:
     return out
 
 
+def _float_bits(v: float) -> tuple[bool, int, int]:
+    """(negative, mantissa with the implicit bit, unbiased binary exponent) as strconv sees them."""
+    bits = struct.unpack(">Q", struct.pack(">d", v))[0]
+    neg = bool(bits >> 63)
+    exp = (bits >> 52) & 0x7FF
+    mant = bits & ((1 << 52) - 1)
+    if exp == 0:
+        exp += 1  # denormal
+    else:
+        mant |= 1 << 52
+    return neg, mant, exp - 1023
+
+
+def _fmt_x(v: float, prec: int, fmt: str) -> str:
+    """strconv %x/%X: -0x1.yyyyp+dd, mantissa rounded to `prec` hex digits (prec < 0: exact)."""
+    neg, mant, exp = _float_bits(v)
+    if mant == 0:
+        exp = 0
+    mant <<= 60 - 52
+    while mant != 0 and mant & (1 << 60) == 0:
+        mant <<= 1
+        exp -= 1
+    if 0 <= prec < 15:
+        shift = prec * 4
+        extra = (mant << shift) & ((1 << 60) - 1)
+        mant >>= 60 - shift
+        if extra | (mant & 1) > 1 << 59:
+            mant += 1
+        mant <<= 60 - shift
+        if mant & (1 << 61):
+            mant >>= 1
+            exp += 1
+    hexd = "0123456789abcdef" if fmt == "x" else "0123456789ABCDEF"
+    out = ["-" if neg else "", "0", fmt, str((mant >> 60) & 1)]
+    mant = (mant << 4) & ((1 << 64) - 1)
+    if prec < 0 and mant != 0:
+        out.append(".")
+        while mant != 0:
+            out.append(hexd[(mant >> 60) & 15])
+            mant = (mant << 4) & ((1 << 64) - 1)
+    elif prec > 0:
+        out.append(".")
+        for _ in range(prec):
+            out.append(hexd[(mant >> 60) & 15])
+            mant = (mant << 4) & ((1 << 64) - 1)
+    out.append("p" if fmt == "x" else "P")
+    out.append("-" if exp < 0 else "+")
+    exp = abs(exp)
+    out.append(f"{exp:02d}")
+    return "".join(out)
+
+
+def _fmt_b(v: float) -> str:
+    """strconv %b: decimal mantissa and binary exponent, e.g. 5629499534213120p-51."""
+    neg, mant, exp = _float_bits(v)
+    exp -= 52
+    return f"{'-' if neg else ''}{mant}p{'+' if exp >= 0 else '-'}{abs(exp)}"
+
+
 def format_float(v: float, fmt: str, prec: int) -> str:
-    """strconv.FormatFloat(v, fmt, prec, 64) for fmt in e E f g G (prec -1 = shortest)."""
+    """strconv.FormatFloat(v, fmt, prec, 64) for fmt in b e E f g G x X (prec -1 = shortest)."""
     if math.isnan(v):
         return "NaN"
     if math.isinf(v):
         return "+Inf" if v > 0 else "-Inf"
+    if fmt in "xX":
+        return _fmt_x(v, prec, fmt)
+    if fmt == "b":
+        return _fmt_b(v)
     neg = math.copysign(1.0, v) < 0
     if prec < 0:
         digits, dp = _shortest_digits(v)
@@ -412,6 +476,7 @@ class _Printer:
         self.pad(quote_rune(r, ascii_only=self.f.plus))
 
     def fmt_unicode(self, u: int) -> None:
+        u &= (1 << 64) - 1  # Go formats the value as a uint64
         f = self.f
         prec = 4
         if f.prec_present and f.prec > 4:
@@ -454,34 +519,35 @@ class _Printer:
 
     @staticmethod
     def _sharp_float(num: str, verb: str, prec: int) -> str:
+        # The '#' flag: keep the decimal point and (for %v/%g/%x) trailing zeros.
         digits = 0
         if verb in "vgGx":
             digits = prec
             if digits == -1:
                 digits = 6
         tail = ""
-        body = num
-        for i in range(1, len(num)):
-            if num[i] in "eEpP":
-                tail = num[i:]
-                body = num[:i]
-                break
-        has_point = "." in body
+        has_point = False
         saw_nonzero = False
-        for ch in body[1:]:
-            if ch == ".":
-                continue
-            if ch != "0":
-                saw_nonzero = True
-            if saw_nonzero:
-                digits -= 1
+        for i in range(1, len(num)):
+            c = num[i]
+            if c == ".":
+                has_point = True
+            elif c in "pP" or (c in "eE" and verb not in "xX"):
+                tail = num[i:]
+                num = num[:i]
+                break
+            else:
+                if c != "0":
+                    saw_nonzero = True
+                if saw_nonzero:
+                    digits -= 1
         if not has_point:
-            if len(body) == 2 and body[1] == "0":
+            if len(num) == 2 and num[1] == "0":
                 digits -= 1
-            body += "."
+            num += "."
         if digits > 0:
-            body += "0" * digits
-        return body + tail
+            num += "0" * digits
+        return num + tail
 
     def fmt_complex(self, v: complex, verb: str) -> None:
         if verb not in "vbgGxXfFeE":
@@ -498,7 +564,7 @@ class _Printer:
     def print_float(self, v: float, verb: str) -> None:
         if verb == "v":
             self.fmt_float(v, "g", -1)
-        elif verb in "gG":
+        elif verb in "bgGxX":
             self.fmt_float(v, verb, -1)
         elif verb in "feE":
             self.fmt_float(v, verb, 6)
@@ -551,10 +617,7 @@ class _Printer:
         elif isinstance(v, int):
             self._print_int(v, verb)
         elif isinstance(v, float):
-            if verb == "b" or verb in "xX":
-                self.pad(_float_hex(v, verb) if verb != "b" else _float_binary(v))
-            else:
-                self.print_float(v, verb)
+            self.print_float(v, verb)
         elif isinstance(v, str):
             if verb == "v":
                 if f.sharp_v:
@@ -652,30 +715,6 @@ class _Printer:
             self.fmt_sx(b, _UDIGITS)
         else:
             self._print_slice(list(b), verb, depth)
-
-
-def _float_hex(v: float, verb: str) -> str:
-    """%x on a float64: Go's hexadecimal mantissa/power-of-two exponent form."""
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "+Inf" if v > 0 else "-Inf"
-    s = v.hex()  # e.g. '0x1.8000000000000p+1'
-    sign = ""
-    if s.startswith("-"):
-        sign, s = "-", s[1:]
-    mant, _, exp = s.partition("p")
-    mant = mant[2:].rstrip("0").rstrip(".")
-    e = int(exp)
-    out = f"{sign}0x{mant}p{'+' if e >= 0 else '-'}{abs(e):02d}"
-    return out.upper().replace("0X", "0X") if verb == "X" else out
-
-
-def _float_binary(v: float) -> str:
-    """%b on a float64: decimalless scientific notation with a power-of-two exponent."""
-    m, e = math.frexp(v)
-    mant = int(m * (1 << 53))
-    return f"{mant}p{e - 53:+d}"
 
 
 def sort_keys(m: Mapping[Any, Any]) -> list[Any]:
