@@ -5,7 +5,8 @@ Four kinds, told apart by the URL:
 - `http://` / `https://`: a served directory with `index.yaml` (helm's classic repository);
 - a directory path or `file://path`: the same on disk (what `helm repo index DIR` writes);
 - `s3://bucket/prefix`: the helm-s3 plugin's layout, read natively (pyhelmfile.helm.s3);
-- `oci://host/path`: an OCI registry; a chart's versions are its tags (pyhelmfile.helm.oci).
+- `oci://host/path`: an OCI registry; a chart's versions are its tags (pyhelmfile.helm.oci);
+- the name of a repository added with `helm repo add` (`linoapp` or `@linoapp`).
 
 Like helm, entries whose version is not valid SemVer (Masterminds NewVersion, e.g.
 `v0.3.6-08650`) are skipped with a warning instead of failing the whole index.
@@ -14,6 +15,8 @@ Like helm, entries whose version is not valid SemVer (Masterminds NewVersion, e.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +39,17 @@ class RepoRef:
 
     @classmethod
     def parse(cls, text: str) -> RepoRef:
+        """A URL or directory, or the name of a repository added with `helm repo add` (`name` or `@name`)."""
         text = text.strip()
         if not text:
             raise HelmError("empty chart repository URL")
         scheme = urllib.parse.urlsplit(text).scheme.lower()
+        if text.startswith("@") or (scheme == "" and _REPO_NAME.fullmatch(text) and not Path(text).exists()):
+            url = named_repository(text.removeprefix("@"))
+            if url is not None:
+                return cls.parse(url)
+            if text.startswith("@"):
+                raise HelmError(f"no helm repository named {text[1:]!r} in {repositories_config()}")
         if scheme in ("http", "https"):
             return cls("http", text.rstrip("/"))
         if scheme == "s3":
@@ -56,6 +66,39 @@ class RepoRef:
         if self.url.startswith("file://"):
             return Path(urllib.parse.unquote(urllib.parse.urlsplit(self.url).path))
         return Path(self.url)
+
+
+_REPO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def repositories_config() -> Path:
+    """helm's repositories.yaml (HELM_REPOSITORY_CONFIG, else under HELM_CONFIG_HOME)."""
+    explicit = os.environ.get("HELM_REPOSITORY_CONFIG")
+    if explicit:
+        return Path(explicit)
+    home = os.environ.get("HELM_CONFIG_HOME") or str(
+        Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "helm"
+    )
+    return Path(home) / "repositories.yaml"
+
+
+def named_repository(name: str) -> str | None:
+    """The URL of the repository `helm repo add NAME URL` saved (with its basic-auth credentials)."""
+    try:
+        doc = yaml.safe_load(repositories_config().read_text())
+    except (OSError, yaml.YAMLError):
+        return None
+    repos = doc.get("repositories") if isinstance(doc, dict) else None
+    for repo in repos if isinstance(repos, list) else []:
+        if isinstance(repo, dict) and repo.get("name") == name and repo.get("url"):
+            url = str(repo["url"])
+            user, password = repo.get("username"), repo.get("password")
+            parts = urllib.parse.urlsplit(url)
+            if user and parts.scheme in ("http", "https") and parts.username is None:
+                auth = urllib.parse.quote(str(user), safe="") + ":" + urllib.parse.quote(str(password or ""), safe="")
+                url = urllib.parse.urlunsplit(parts._replace(netloc=f"{auth}@{parts.netloc}"))
+            return url
+    return None
 
 
 def _load_yaml(data: bytes, source: str) -> dict[str, Any]:
@@ -111,7 +154,8 @@ def read_index(repo: RepoRef, *, warnings: list[str] | None = None) -> IndexFile
     if repo.kind == "dir":
         directory = repo.path
         if not directory.is_dir():
-            raise HelmError(f"chart repository {repo.url}: no such directory")
+            hint = " (nor a helm repository name)" if _REPO_NAME.fullmatch(repo.url) else ""
+            raise HelmError(f"chart repository {repo.url}: no such directory{hint}")
         index = directory / INDEX
         if not index.is_file():
             if warnings is not None:

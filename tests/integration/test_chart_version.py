@@ -3,6 +3,7 @@ HTTP on loopback, built by the real helm (`helm package` + `helm repo index`).""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,24 @@ def test_broken_index(tools: Toolchain, tmp_path: Path) -> None:
 def test_invalid_inputs(tools: Toolchain, args: list[str], fragment: str) -> None:
     run = run_cli(tools, "chart", "version", "sniffer", "--repo", "/nonexistent", *args)
     assert_one_line_error(run, fragment)
+
+
+def test_repository_by_helm_repo_name(tools: Toolchain, repo_dir: Path, tmp_path: Path) -> None:
+    """`--repo linoapp` / `@linoapp`: a repository added with `helm repo add`, as version.sh used it."""
+    from tests.support.repos import helm_env
+
+    env = helm_env(tools, tmp_path)
+    served = tmp_path / "served"
+    served.mkdir()
+    index = yaml.safe_load((repo_dir / "index.yaml").read_text())
+    index["entries"] = {"payment": index["entries"]["payment"]}  # helm repo add rejects the broken ones
+    (served / "index.yaml").write_text(yaml.safe_dump(index))
+    with http_directory(served) as url:
+        subprocess.run([tools.helm3, "repo", "add", "linoapp", url], env=env, check=True, capture_output=True)
+        for name in ("linoapp", "@linoapp"):
+            run = run_cli(tools, "chart", "version", "payment", "--repo", name, "--sha", SHA, env=env, cwd=tmp_path)
+            assert (run.returncode, run.stdout) == (0, "v1.4.20-ca3b6\n"), run
+    missing = run_cli(tools, "chart", "version", "payment", "--repo", "@nope", "--sha", SHA, env=env, cwd=tmp_path)
+    assert_one_line_error(missing, "no helm repository named 'nope'")
+    bare = run_cli(tools, "chart", "version", "payment", "--repo", "nope", "--sha", SHA, env=env, cwd=tmp_path)
+    assert_one_line_error(bare, "nope: no such directory (nor a helm repository name)")
