@@ -102,8 +102,13 @@ def parse_go_int(s: str) -> int | None:
 
 def parse_go_float(s: str) -> float | None:
     """strconv.ParseFloat(s, 64): Python's float() minus what Go rejects (spaces, stray `_`)."""
-    if not s or not s.isascii() or any(c.isspace() for c in s) or "_" in s:
+    if not s or not s.isascii() or any(c.isspace() for c in s):
         return None
+    if "_" in s:
+        # Go's underscoreOK: each underscore sits between digits (or after a base prefix)
+        if re.search(r"(^|[^0-9a-fA-FxX])_|_($|[^0-9a-fA-F])", s.lstrip("+-")):
+            return None
+        s = s.replace("_", "")
     body = s.lstrip("+-")
     if body[:2].lower() == "0x":
         try:

@@ -54,7 +54,8 @@ def _go_decode(text: str, alphabet: str, bits: int, block: int) -> bytes:
             out.append((acc >> out_bits) & 0xFF)
             acc &= (1 << out_bits) - 1
     if n % block != 0:
-        raise FuncError(f"illegal {kind} data at input byte {len(text) if not chars else chars[-1][0] + 1}")
+        # Go reports an incomplete final quantum at the quantum's first byte
+        raise FuncError(f"illegal {kind} data at input byte {chars[n - n % block][0]}")
     return bytes(out)
 
 

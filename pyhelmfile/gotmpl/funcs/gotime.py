@@ -313,7 +313,8 @@ def go_parse(layout: str, value: str, local: tzinfo) -> GoTime:
     offset: int | None = None
     zone_name = ""
     i = 0
-    for kind, tok in _chunks(layout):
+    chunks = _chunks(layout)
+    for pos, (kind, tok) in enumerate(chunks):
         if kind == "lit":
             if not value.startswith(tok, i):
                 raise LayoutError(f"cannot parse {value[i:]!r} as {tok!r}")
@@ -352,7 +353,8 @@ def go_parse(layout: str, value: str, local: tzinfo) -> GoTime:
         elif tok in ("5", "05"):
             sec, i = _num(value, i, 2, tok == "05")
             # Go accepts a fractional second after seconds even when the layout has none
-            if i + 1 < len(value) and value[i] == "." and value[i + 1].isdigit():
+            next_is_frac = pos + 1 < len(chunks) and chunks[pos + 1][0] == "std" and chunks[pos + 1][1][0] in ".,"
+            if not next_is_frac and i + 1 < len(value) and value[i] in ".," and value[i + 1].isdigit():
                 j = i + 1
                 while j < len(value) and value[j].isdigit():
                     j += 1

@@ -100,7 +100,7 @@ def to_yaml(v: Any) -> str:
 def from_yaml(s: Any) -> dict[str, Any]:
     text = as_str(s)
     try:
-        data = yamlv2.load(text)
+        data = yamlv2.load(text, string_keys_at_top=True)
     except Exception as err:  # PyYAML's errors and ours: report like helmfile
         raise FuncError(f"yaml: {_yaml_message(err)}, offending yaml: {text}") from None
     if data is None:

@@ -283,7 +283,7 @@ def cat(*args: Any) -> str:
 
 
 def indent(spaces: Any, s: Any) -> str:
-    pad = " " * as_int(spaces)
+    pad = repeat(spaces, " ")
     return pad + as_str(s).replace("\n", "\n" + pad)
 
 

@@ -138,6 +138,15 @@ class _Dumper(yaml.SafeDumper):
             return True
         return bool(super().check_simple_key())
 
+    def analyze_scalar(self, scalar: str) -> Any:
+        # libyaml's printable set stops at U+FFFD and leaves out NEL: such text is escaped in
+        # double quotes by yaml.v2 (`"emoji\U0001F600"`), where PyYAML would write it plain.
+        analysis = super().analyze_scalar(scalar)
+        if any(ch == "\x85" or ord(ch) > 0xFFFD for ch in scalar):
+            analysis.allow_flow_plain = analysis.allow_block_plain = False
+            analysis.allow_single_quoted = analysis.allow_block = False
+        return analysis
+
 
 _Dumper.yaml_implicit_resolvers = {}
 
@@ -298,6 +307,31 @@ class _MergeAwareLoader(_Loader):
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
-def load(text: str) -> Any:
-    """yaml.v2 Unmarshal into interface{} (an empty document is nil)."""
-    return yaml.load(text, Loader=_MergeAwareLoader)
+def load(text: str, *, string_keys_at_top: bool = False) -> Any:
+    """yaml.v2 Unmarshal into interface{} (an empty document is nil).
+
+    With `string_keys_at_top`, it is Unmarshal into map[string]interface{} as helmfile's
+    fromYaml does: yaml.v2 then stores each top-level key as its source text (`y`, `1`, `~`
+    stay strings) while nested maps keep resolved keys.
+    """
+    loader = _MergeAwareLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if string_keys_at_top and isinstance(node, yaml.MappingNode):
+            loader.flatten_mapping(node)
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "cannot unmarshal a collection into a string key", key_node.start_mark
+                    )
+                key = key_node.value
+                if key_node.style is None and resolve_plain(key) is None:
+                    key = ""  # a null decoded into a string
+                out[key] = loader.construct_object(value_node, deep=True)
+            return out
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
