@@ -55,10 +55,56 @@ def main() -> int:
             )
             print(f"example chart repository 'linoapp' served at {url}")
             pyhelmfile = [sys.executable, "-m", "pyhelmfile"]
+            fast = ["-e", "stg", "-f", "helmfilefast.yaml"]
             step("pyhelmfile and the helm it runs", [*pyhelmfile, "version"], project, env)
+            step("the releases of stg", [*pyhelmfile, "-e", "stg", "list"], project, env)
             step(
-                "pyhelmfile with helm 4",
-                [*pyhelmfile, "--helm-binary", str(TOOLS / "helm4"), "version"],
+                "CI's selection in prd",
+                [
+                    *pyhelmfile,
+                    "-e",
+                    "prd",
+                    "-f",
+                    "helmfilefast.yaml",
+                    "-l",
+                    "name=linoapp",
+                    "-l",
+                    "name=linoapp-ws",
+                    "-l",
+                    "name=jobs",
+                    "list",
+                ],
+                project,
+                env,
+            )
+            step("the order releases deploy in", [*pyhelmfile, "-e", "stg", "show-dag"], project, env)
+            step(
+                "linoapp's merged values in stg (sops secrets decrypted)",
+                [
+                    *pyhelmfile,
+                    *fast,
+                    "-l",
+                    "name=linoapp",
+                    "write-values",
+                    "--output-file-template",
+                    "values/{{ .Release.Name }}.yaml",
+                ],
+                project,
+                env,
+            )
+            print((project / "values" / "linoapp.yaml").read_text(), end="")
+            step(
+                "the next chart version for sniffer from the repository (the seed's version.sh)",
+                [
+                    *pyhelmfile,
+                    "chart",
+                    "version",
+                    "sniffer",
+                    "--repo",
+                    url,
+                    "--sha",
+                    "d87a32a5ea9b4553fde08198ee1011242e55860d",
+                ],
                 project,
                 env,
             )
