@@ -19,7 +19,9 @@ def chart() -> None:
 @chart.command("version")
 @click.argument("name")
 @click.option(
-    "--repo", required=True, help="Repository: http(s)://..., s3://bucket/prefix, oci://host/path or a directory."
+    "--repo",
+    required=True,
+    help="Repository: http(s)://..., s3://bucket/prefix, oci://host/path, a directory, or a `helm repo add` name.",
 )
 @click.option("--sha", required=True, help="The commit SHA being built; its first 5 characters are the suffix.")
 @click.option("--tag", default=None, help="The git tag being built (e.g. v0.2.3): the version is TAG-SHA5.")

@@ -164,3 +164,13 @@ def test_repository_by_helm_repo_name(tools: Toolchain, repo_dir: Path, tmp_path
     assert_one_line_error(missing, "no helm repository named 'nope'")
     bare = run_cli(tools, "chart", "version", "payment", "--repo", "nope", "--sha", SHA, env=env, cwd=tmp_path)
     assert_one_line_error(bare, "nope: no such directory (nor a helm repository name)")
+
+
+def test_http_repository_with_basic_auth(tools: Toolchain, repo_dir: Path) -> None:
+    with http_directory(repo_dir, auth=("bot", "p@ss:word")) as base:
+        host = base.removeprefix("http://")
+        good = run_cli(tools, "chart", "version", "payment", "--repo", f"http://bot:p%40ss%3Aword@{host}", "--sha", SHA)
+        assert (good.returncode, good.stdout) == (0, "v1.4.20-ca3b6\n"), good
+        bad = run_cli(tools, "chart", "version", "payment", "--repo", f"http://bot:wrong@{host}", "--sha", SHA)
+    line = assert_one_line_error(bad, "HTTP 401", f"http://bot:***@{host}")
+    assert "wrong" not in line

@@ -41,10 +41,28 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _BasicAuthHandler(_QuietHandler):
+    expected = ""
+
+    def do_GET(self) -> None:
+        if self.headers.get("Authorization") != self.expected:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="charts"')
+            self.end_headers()
+            return
+        super().do_GET()
+
+
 @contextmanager
-def http_directory(path: Path) -> Iterator[str]:
-    """Serve `path` over HTTP on 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(path))
+def http_directory(path: Path, *, auth: tuple[str, str] | None = None) -> Iterator[str]:
+    """Serve `path` over HTTP on 127.0.0.1 (with basic auth if `auth` is given); yields the base URL."""
+    base: type[_QuietHandler] = _QuietHandler
+    if auth is not None:
+        import base64
+
+        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+        base = type("_AuthHandler", (_BasicAuthHandler,), {"expected": f"Basic {token}"})
+    handler = functools.partial(base, directory=str(path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
