@@ -12,8 +12,10 @@ Two sentinels model reflect.Value states Python has no word for:
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import sys
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -85,37 +87,44 @@ class FuncInfo:
     string_first: bool = False  # printf's format parameter is a Go string
 
 
-_FUNC_INFO_CACHE: dict[int, tuple[Callable[..., Any], FuncInfo]] = {}
+# Signatures are inspected once per function object. Weak keys: state files create
+# closures per render, which must not pile up here; objects that cannot be weakly
+# referenced (some builtins) are inspected each time instead.
+_SIG_CACHE: weakref.WeakKeyDictionary[Callable[..., Any], tuple[int, int | None, bool]] = weakref.WeakKeyDictionary()
 
 
 def func_info(fn: Callable[..., Any], *, string_first: bool = False) -> FuncInfo:
-    key = id(fn)
-    hit = _FUNC_INFO_CACHE.get(key)
-    if hit is not None and hit[0] is fn:
-        return hit[1]
+    try:
+        sig = _SIG_CACHE.get(fn)
+    except TypeError:
+        sig = None
+    if sig is None:
+        sig = _inspect_func(fn)
+        with contextlib.suppress(TypeError):  # not weakly referenceable: inspect next time
+            _SIG_CACHE[fn] = sig
+    return FuncInfo(fn, sig[0], sig[1], sig[2], string_first)
+
+
+def _inspect_func(fn: Callable[..., Any]) -> tuple[int, int | None, bool]:
+    """(minimum args, maximum args or None when variadic, needs an ExecContext)."""
     needs_ctx = bool(getattr(fn, "__gotmpl_needs_context__", False))
-    lo, hi = 0, None
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):
-        pass
-    else:
-        lo, hi_count = 0, 0
-        variadic = False
-        for p in sig.parameters.values():
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-                hi_count += 1
-                if p.default is p.empty:
-                    lo += 1
-            elif p.kind == p.VAR_POSITIONAL:
-                variadic = True
-        if needs_ctx:
-            lo = max(lo - 1, 0)
-            hi_count = max(hi_count - 1, 0)
-        hi = None if variadic else hi_count
-    info = FuncInfo(fn, lo, hi, needs_ctx, string_first)
-    _FUNC_INFO_CACHE[key] = (fn, info)
-    return info
+        return 0, None, needs_ctx
+    lo, hi = 0, 0
+    variadic = False
+    for p in sig.parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            hi += 1
+            if p.default is p.empty:
+                lo += 1
+        elif p.kind == p.VAR_POSITIONAL:
+            variadic = True
+    if needs_ctx:
+        lo = max(lo - 1, 0)
+        hi = max(hi - 1, 0)
+    return lo, None if variadic else hi, needs_ctx
 
 
 _BUILTIN_INFO: dict[str, FuncInfo] = {

@@ -167,6 +167,21 @@ def test_parse_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(calls) == 2
 
 
+def test_function_signatures_are_not_kept_alive() -> None:
+    import gc
+    import weakref
+
+    def make() -> Any:
+        return lambda a: a
+
+    fn = make()
+    ref = weakref.ref(fn)
+    assert render("t", "{{ f 1 }}", {}, {"f": fn}) == "1"
+    del fn
+    gc.collect()
+    assert ref() is None
+
+
 def test_recursive_template_fails_cleanly() -> None:
     with pytest.raises(TemplateError) as info:
         render("t", '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {})
