@@ -15,7 +15,8 @@ default `CoerceNewVersion = true` parses exactly like v3.2.1 used by helm 3.15.3
 - `Constraints.parse` is `NewConstraint`: `=`, `!=`, `>`, `<`, `>=`/`=>`, `<=`/`=<`, `~`/`~>`,
   `^`, `x`/`X`/`*` wildcards and missing parts, hyphen ranges `1.2 - 3`, `,` or whitespace
   for AND and `||` for OR. Pre-release versions only satisfy an AND group if one of its
-  constraints names a pre-release (or `include_prerelease` is set), per Masterminds v3.4.
+  constraints names a pre-release (or `include_prerelease` is set), per Masterminds v3.4;
+  `legacy_prerelease=True` gives v3.2.x's per-constraint rule (helm 3.15, sprig v3.2.3).
 
 The regular expressions are Go's, with Python's differences neutralised: ASCII-only
 classes instead of `\\d`/`\\s`, and full-string matching instead of `$` (which in Python
@@ -335,6 +336,11 @@ class _Constraint:
     def __str__(self) -> str:
         return self.op + self.orig
 
+    def legacy_include_pre(self) -> bool:
+        """v3.2.x: a pre-release passes a constraint only if that constraint names one,
+        except `!=` without wildcards, which never excluded pre-releases."""
+        return bool(self.con.prerelease) or (self.op == "!=" and not self.dirty)
+
     def check(self, v: Version, include_pre: bool) -> str | None:
         """None when `v` satisfies this constraint, else Masterminds' reason."""
         if v.prerelease and not include_pre:
@@ -462,15 +468,33 @@ def _rewrite_range(text: str) -> str:
 
 
 class Constraints:
-    """OR-groups of AND-ed constraints, e.g. `Constraints.parse(">=1.2, <2 || =3.0.0")`."""
+    """OR-groups of AND-ed constraints, e.g. `Constraints.parse(">=1.2, <2 || =3.0.0")`.
 
-    def __init__(self, groups: list[list[_Constraint]], *, include_prerelease: bool = False) -> None:
+    Pre-releases: by default Masterminds v3.4 rules (a pre-release version can satisfy an
+    AND group only if some constraint of the group names a pre-release). `legacy_prerelease`
+    selects v3.2.x rules instead, as in helm 3.15 and in sprig v3.2.3 (helmfile 0.166.0):
+    each constraint on its own must name a pre-release, except a plain `!=`.
+    """
+
+    def __init__(
+        self,
+        groups: list[list[_Constraint]],
+        *,
+        include_prerelease: bool = False,
+        legacy_prerelease: bool = False,
+    ) -> None:
         self._groups = groups
         self._contains_pre = [any(c.con.prerelease for c in group) for group in groups]
         self.include_prerelease = include_prerelease
+        self.legacy_prerelease = legacy_prerelease
+
+    def _include(self, c: _Constraint, group_has_pre: bool) -> bool:
+        if self.include_prerelease:
+            return True
+        return c.legacy_include_pre() if self.legacy_prerelease else group_has_pre
 
     @classmethod
-    def parse(cls, text: str, *, include_prerelease: bool = False) -> Constraints:
+    def parse(cls, text: str, *, include_prerelease: bool = False, legacy_prerelease: bool = False) -> Constraints:
         if not isinstance(text, str):
             raise InvalidConstraint(f"improper constraint: {text!r}")
         groups: list[list[_Constraint]] = []
@@ -479,14 +503,13 @@ class Constraints:
                 raise InvalidConstraint(f"improper constraint: {part!r}")
             found = [m.group(0) for m in _FIND.finditer(part)] or [part]
             groups.append([_Constraint.parse(s) for s in found])
-        return cls(groups, include_prerelease=include_prerelease)
+        return cls(groups, include_prerelease=include_prerelease, legacy_prerelease=legacy_prerelease)
 
     def check(self, version: Version | str) -> bool:
         """Whether the version satisfies any OR-group (strings are parsed loosely)."""
         v = parse(version) if isinstance(version, str) else version
         for group, has_pre in zip(self._groups, self._contains_pre, strict=True):
-            include = self.include_prerelease or has_pre
-            if all(c.check(v, include) is None for c in group):
+            if all(c.check(v, self._include(c, has_pre)) is None for c in group):
                 return True
         return False
 
@@ -496,9 +519,11 @@ class Constraints:
         reasons: list[str] = []
         pre_reported = False
         for group, has_pre in zip(self._groups, self._contains_pre, strict=True):
-            include = self.include_prerelease or has_pre
             ok = True
             for c in group:
+                include = self._include(c, has_pre)
+                if self.legacy_prerelease and not self.include_prerelease:
+                    include = bool(c.con.prerelease)  # v3.2.x Validate checks this before every operator
                 if not include and v.prerelease:
                     if not pre_reported:
                         reasons.append(

@@ -251,3 +251,46 @@ def test_empty_and_garbage_constraints() -> None:
     for text in ["", "foo", ">= bar", "1.2.3 ||", "1x2", "1|2"]:
         with pytest.raises(InvalidConstraint):
             Constraints.parse(text)
+
+
+# --- v3.2.x pre-release rules (helm 3.15, sprig v3.2.3), against v3.2.1's own tables -------
+
+
+@pytest.mark.parametrize(
+    ("text", "version", "ok"),
+    CASES["legacy_single_constraint_check"],
+    ids=ids(CASES["legacy_single_constraint_check"]),
+)
+def test_legacy_single_constraint_check(text: str, version: str, ok: bool) -> None:
+    c = _Constraint.parse(text)
+    assert (c.check(parse(version), c.legacy_include_pre()) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("text", "version", "ok"), CASES["legacy_constraints_check"], ids=ids(CASES["legacy_constraints_check"])
+)
+def test_legacy_constraints_check(text: str, version: str, ok: bool) -> None:
+    assert Constraints.parse(text, legacy_prerelease=True).check(version) is ok
+
+
+def test_legacy_constraints_validate() -> None:
+    for text, version, ok in CASES["legacy_constraints_validate"]:
+        satisfied, reasons = Constraints.parse(text, legacy_prerelease=True).validate(version)
+        assert satisfied is ok, (text, version)
+        assert bool(reasons) is not ok, (text, version)
+
+
+@pytest.mark.parametrize(
+    ("text", "version", "v34", "v32"),
+    [
+        # An AND group with one pre-release constraint lets pre-releases through in v3.4 only.
+        (">= 1.0.0-0  <= 2.0.0", "1.0.1-beta", True, False),
+        (">=1.0.0-alpha, <2", "1.5.0-beta", True, False),
+        # A plain != never excluded pre-releases in v3.2.
+        ("!=1.2.3", "1.2.4-beta", False, True),
+        ("!=1.2.x", "1.2.4-beta", False, False),
+    ],
+)
+def test_v34_and_v32_prerelease_rules_differ(text: str, version: str, v34: bool, v32: bool) -> None:
+    assert Constraints.parse(text).check(version) is v34
+    assert Constraints.parse(text, legacy_prerelease=True).check(version) is v32
