@@ -440,3 +440,17 @@ def test_errors_match_helmfile(tools: Toolchain, tmp_path: Path, name: str, body
     with pytest.raises(Exception) as ours:
         _ours(root, template)
     assert str(ours.value), err
+
+
+def test_function_names_exist_in_helmfile(tools: Toolchain, tmp_path: Path) -> None:
+    """Every function pyhelmfile offers is defined in helmfile 0.166.0 (Go checks names at parse
+    time, even in a branch that never runs), and a name helmfile lacks is rejected by both."""
+    root = tmp_path / "project"
+    root.mkdir()
+    names = sorted(helmfile_funcs(root))
+    body = "".join(f"{{{{ {name} }}}}" for name in names)
+    _project(root, f"{{{{ if false }}}}{body}{{{{ end }}}}key: ok\n")
+    code, reference, err = _reference(tools, root)
+    assert code == 0, err
+    assert reference == {"key": "ok"}
+    assert len(names) > 200

@@ -111,6 +111,8 @@ def parse_go_float(s: str) -> float | None:
         s = s.replace("_", "")
     body = s.lstrip("+-")
     if body[:2].lower() == "0x":
+        if "p" not in body.lower():
+            return None  # Go: a hexadecimal mantissa requires a 'p' exponent
         try:
             value = float.fromhex(s)
         except ValueError:

@@ -440,7 +440,7 @@ def parse_duration(s: str) -> int:
     """time.ParseDuration, in nanoseconds."""
     orig = s
     neg = False
-    if s[:1] in "+-":
+    if s and s[0] in "+-":
         neg = s[0] == "-"
         s = s[1:]
     if s == "0":
