@@ -30,6 +30,10 @@ engine then passes an `ExecContext` as the first argument::
 Nested renders count toward the engine's template depth limit, so runaway recursion
 through `include` fails with an error instead of crashing.
 
+Data is plain Python (dict, list, str, int, float, bool, None); `GoStruct(type_name,
+fields)` stands for a Go struct (such as helmfile's environment) where Go's struct rules
+matter: unknown fields are errors and it prints as `{...}`.
+
 Errors are `TemplateError` (a `pyhelmfile.errors.TemplateError`) whose message is
 formatted exactly like Go's:
 
@@ -47,11 +51,13 @@ from typing import Any, TypeVar
 from pyhelmfile.errors import TemplateError as _BaseTemplateError
 from pyhelmfile.gotmpl.builtins import BUILTIN_NAMES, FuncError
 from pyhelmfile.gotmpl.exec import ExecContext, ExecError, FuncInfo, State, ensure_recursion_room, func_info
+from pyhelmfile.gotmpl.gofmt import GoStruct
 from pyhelmfile.gotmpl.parse import ParseError, Tree, parse
 
 __all__ = [
     "ExecContext",
     "FuncError",
+    "GoStruct",
     "Template",
     "TemplateError",
     "needs_context",

@@ -10,7 +10,7 @@ import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from pyhelmfile.gotmpl.gofmt import go_kind, go_type_name, sprint, sprintf, sprintln
+from pyhelmfile.gotmpl.gofmt import GoStruct, go_kind, go_type_name, sprint, sprintf, sprintln
 
 
 class FuncError(Exception):
@@ -21,6 +21,8 @@ def truth(v: Any) -> bool:
     """Go's isTrue: false, 0, 0.0, "", nil, empty map/slice are false; everything else is true."""
     if v is None:
         return False
+    if isinstance(v, GoStruct):
+        return True  # struct values are always true
     if isinstance(v, (bool, int, float, complex, str, Mapping, list, tuple, bytes, bytearray)):
         return bool(v)
     return True
@@ -121,7 +123,7 @@ def length(item: Any) -> int:
         raise FuncError("reflect: call of reflect.Value.Type on zero Value")
     if isinstance(item, str):
         return len(item.encode("utf-8", "surrogatepass"))
-    if isinstance(item, (Mapping, list, tuple, bytes, bytearray)):
+    if isinstance(item, (Mapping, list, tuple, bytes, bytearray)) and not isinstance(item, GoStruct):
         return len(item)
     raise FuncError(f"len of type {go_type_name(item)}")
 
@@ -153,7 +155,7 @@ def index(item: Any, *indexes: Any) -> Any:
             if x == len(item):
                 raise FuncError(f"index out of range: {x}")
             item = item[x]
-        elif isinstance(item, Mapping):
+        elif isinstance(item, Mapping) and not isinstance(item, GoStruct):
             if idx is None:
                 raise FuncError("value is nil; should be of type string")
             if not isinstance(idx, str) and all(isinstance(k, str) for k in item):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyhelmfile.gotmpl import nodes as n
 from pyhelmfile.gotmpl.builtins import BUILTINS, FuncError, NilInterface, length, truth
-from pyhelmfile.gotmpl.gofmt import format_value, go_type_name, quote, sort_keys
+from pyhelmfile.gotmpl.gofmt import GoStruct, format_value, go_type_name, quote, sort_keys
 
 if TYPE_CHECKING:
     from pyhelmfile.gotmpl import Template
@@ -312,7 +312,7 @@ class State:
                     for i, e in enumerate(val):
                         ran = True
                         one(i, NIL_IFACE if e is None else e, True)
-                elif isinstance(val, Mapping):
+                elif isinstance(val, Mapping) and not isinstance(val, GoStruct):
                     for k in sort_keys(val):
                         ran = True
                         e = val[k]
@@ -468,6 +468,14 @@ class State:
             return None
         if receiver is NIL_IFACE:
             raise self.errorf(f"nil pointer evaluating interface {{}}.{name}")
+        if isinstance(receiver, GoStruct):
+            if name not in receiver:
+                typ = "interface {}" if iface else receiver.go_type
+                raise self.errorf(f"can't evaluate field {name} in type {typ}")
+            if (args is not None and len(args) > 1) or final is not MISSING:
+                raise self.errorf(f"{name} has arguments but cannot be invoked as function")
+            value = receiver[name]
+            return NIL_IFACE if value is None else value
         if isinstance(receiver, Mapping):
             if (args is not None and len(args) > 1) or final is not MISSING:
                 raise self.errorf(f"{name} is not a method but has arguments")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "GoStruct",
     "format_value",
     "go_kind",
     "go_type_name",
@@ -43,10 +44,31 @@ _NIL_ANGLE = "<nil>"
 # Go type names and kinds
 
 
+class GoStruct(dict[str, Any]):
+    """A Go struct value: named fields in declaration order, and a Go type name.
+
+    For template data that helmfile passes as structs (its environment, release
+    data, ...): a missing field is "can't evaluate field X in type T" whatever the
+    missingkey option, it prints as `{v1 v2}` (`%+v`: `{A:v1 B:v2}`), is always true
+    and cannot be ranged over, indexed or measured with len.
+    """
+
+    __slots__ = ("go_type",)
+
+    def __init__(self, go_type: str, fields: Mapping[str, Any] | None = None, /, **kw: Any) -> None:
+        super().__init__(fields or {}, **kw)
+        self.go_type = go_type
+
+    def __repr__(self) -> str:
+        return f"GoStruct({self.go_type!r}, {dict.__repr__(self)})"
+
+
 def go_kind(v: Any) -> str:
     """The Go reflect kind a Python value stands for: bool, int, float64, string, map, slice, ..."""
     if v is None:
         return "invalid"
+    if isinstance(v, GoStruct):
+        return "struct"
     if isinstance(v, bool):
         return "bool"
     if isinstance(v, int):
@@ -80,6 +102,8 @@ def go_type_name(v: Any) -> str:
         return "string"
     if isinstance(v, complex):
         return "complex128"
+    if isinstance(v, GoStruct):
+        return v.go_type
     if isinstance(v, Mapping):
         if all(isinstance(k, str) for k in v):
             return "map[string]interface {}"
@@ -636,6 +660,8 @@ class _Printer:
                 self.bad_verb(verb)
         elif isinstance(v, complex):
             self.fmt_complex(v, verb)
+        elif isinstance(v, GoStruct):
+            self._print_struct(v, verb, depth)
         elif isinstance(v, Mapping):
             self._print_map(v, verb, depth)
         elif isinstance(v, (bytes, bytearray)):
@@ -687,6 +713,21 @@ class _Printer:
             self.buf.append(":")
             self.print_value(m[k], verb, depth + 1)
         self.buf.append("}" if sharp_v else "]")
+
+    def _print_struct(self, st: GoStruct, verb: str, depth: int) -> None:
+        f = self.f
+        if f.sharp_v:
+            self.buf.append(st.go_type)
+        if st.go_type.startswith("*") and depth == 0 and not f.sharp_v:
+            self.buf.append("&")
+        self.buf.append("{")
+        for i, (name, value) in enumerate(st.items()):
+            if i > 0:
+                self.buf.append(", " if f.sharp_v else " ")
+            if f.plus_v or f.sharp_v:
+                self.buf.append(name + ":")
+            self.print_value(value, verb, depth + 1)
+        self.buf.append("}")
 
     def _print_slice(self, s: Sequence[Any], verb: str, depth: int) -> None:
         if self.f.sharp_v:

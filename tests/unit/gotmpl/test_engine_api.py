@@ -8,7 +8,7 @@ import pytest
 
 import pyhelmfile.errors
 from pyhelmfile import gotmpl
-from pyhelmfile.gotmpl import ExecContext, FuncError, Template, TemplateError, needs_context, render
+from pyhelmfile.gotmpl import ExecContext, FuncError, GoStruct, Template, TemplateError, needs_context, render
 from pyhelmfile.gotmpl import lexer as lexer_mod
 
 
@@ -238,3 +238,58 @@ def test_no_python_attribute_access() -> None:
 
 def test_public_names() -> None:
     assert set(gotmpl.__all__) >= {"Template", "TemplateError", "FuncError", "render", "needs_context", "ExecContext"}
+
+
+# Outputs recorded from Go (go1.26) with `type Env struct{Name string; Values map[string]interface{};
+# Count int; Extra interface{}}` stored under "Environment" in a map[string]interface{}.
+ENV = GoStruct("main.Env", {"Name": "prod", "Values": {"a": 1}, "Count": 2, "Extra": None})
+STRUCT_CASES = [
+    ("{{ .Environment }}", "{prod map[a:1] 2 <nil>}"),
+    ('{{ printf "%+v" .Environment }}', "{Name:prod Values:map[a:1] Count:2 Extra:<nil>}"),
+    (
+        '{{ printf "%#v" .Environment }}',
+        'main.Env{Name:"prod", Values:map[string]interface {}{"a":1}, Count:2, Extra:interface {}(nil)}',
+    ),
+    ('{{ printf "%T" .Environment }}', "main.Env"),
+    ("{{ .Environment.Values.a }}", "1"),
+    ("{{ if .Environment }}y{{ end }}", "y"),
+    ("{{ .Environment.Extra }}", "<no value>"),
+    ("{{ print .Environment.Extra }}", "<nil>"),
+    (
+        "{{ .Environment.Nope }}",
+        'ERR template: t:1:15: executing "t" at <.Environment.Nope>: can\'t evaluate field Nope in type interface {}',
+    ),
+    (
+        "{{ len .Environment }}",
+        'ERR template: t:1:3: executing "t" at <len .Environment>: error calling len: len of type main.Env',
+    ),
+    (
+        "{{ range .Environment }}x{{ end }}",
+        'ERR template: t:1:9: executing "t" at <.Environment>: range can\'t iterate over {prod map[a:1] 2 <nil>}',
+    ),
+    (
+        "{{ .Environment.Name 1 }}",
+        'ERR template: t:1:15: executing "t" at <.Environment.Name>: '
+        "Name has arguments but cannot be invoked as function",
+    ),
+    (
+        '{{ index .Environment "Name" }}',
+        'ERR template: t:1:3: executing "t" at <index .Environment "Name">: error calling index: '
+        "can't index item of type main.Env",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STRUCT_CASES)
+@pytest.mark.parametrize("missingkey", ["error", "default"])
+def test_go_struct_values(text: str, expected: str, missingkey: str) -> None:
+    try:
+        got = render("t", text, {"Environment": ENV}, missingkey=missingkey)
+    except TemplateError as e:
+        got = f"ERR {e}"
+    assert got == expected
+
+
+def test_go_struct_as_dot_names_its_type() -> None:
+    with pytest.raises(TemplateError, match=r"can't evaluate field Nope in type main\.Env"):
+        render("t", "{{ .Nope }}", ENV)
