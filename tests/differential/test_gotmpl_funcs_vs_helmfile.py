@@ -347,6 +347,59 @@ CASES: list[tuple[str, str]] = [
         "readDirEntries",
         'list (index (readDirEntries "sub") 0).Name (index (readDirEntries "sub") 2).Name (index (readDirEntries "sub") 2).IsDir (len (readDirEntries "sub"))',
     ),
+    # third batch: long/nested YAML, Go values from dates, semver and crypto, printing
+    (
+        "toYaml-long-quoted",
+        'toYaml (list (printf "%s: %s" (repeat 50 "ab ") (repeat 40 "cd ")) (printf "- %s" (repeat 60 "x y ")) (printf "%s\\t%s" (repeat 50 "a ") (repeat 50 "b ")))',
+    ),
+    (
+        "toYaml-long-nested",
+        'toYaml (dict "outer" (dict "inner" (list (repeat 40 "word ") (dict "k" (repeat 45 "w ")))))',
+    ),
+    ("toYaml-lists-of-lists", 'toYaml (list (list 1 (list 2 3)) (list) (list (dict "a" (list (dict)))))'),
+    ("toYaml-literal-long", 'toYaml (dict "script" (printf "%s\\n%s\\n" (repeat 50 "echo ") "done"))'),
+    (
+        "toYaml-specials",
+        'toYaml (list "!" "&a" "*a" "%" "@" "`" "?" "-" ":" "," "[" "]" "{" "}" "#" "|" ">" "\'" "\\"" "a:" "a :b" "a# b" "a #b" "x\\ty" "-1.5e3" "0." "+.5" "1e" "0x" "00" "08" "0.0.1")',
+    ),
+    ("toYaml-roundtrip", 'fromYaml "a: 1.0\\nb: 1e6\\nc: 3\\nd: [x, 2.50]\\ne: {f: null}" | toYaml'),
+    (
+        "printing-dates",
+        'list (toDate "2006-01-02" "2020-03-04" | toString) (toDate "2006-01-02" "2020-03-04" | toJson) (toDate "2006-01-02" "2020-03-04" | typeOf) (toDate "2006-01-02" "2020-03-04" | kindOf) (now | typeOf)',
+    ),
+    (
+        "dates-more",
+        'list (toDate "2006-01-02T15:04:05Z07:00" "2020-03-04T05:06:07+02:00" | unixEpoch) (toDate "02 Jan 06 15:04 MST" "13 Jun 19 20:39 UTC" | unixEpoch) (toDate "2006-01-02" "2020-03-04" | dateModify "-1.5h" | unixEpoch) (toDate "2006-01-02" "2020-03-04" | dateModify "bogus" | unixEpoch) (dateInZone "2006 Z07:00" 0 "Bogus/Zone")',
+    ),
+    (
+        "semver-printing",
+        'list (semver "1.2.3" | toJson) (semver "1.2.3" | typeOf) (semver "v1.2" | toString) (semver "1.2.3+m" | quote)',
+    ),
+    (
+        "crypto-shapes",
+        'list (uuidv4 | len) (randAlphaNum 10 | len) (randNumeric 3 | len) (shuffle "abc" | len) (bcrypt "x" | len) (htpasswd "u" "p" | len) (encryptAES "k" "text" | len) (randBytes 9 | len)',
+    ),
+    (
+        "derivePassword-types",
+        'list (derivePassword 7 "maximum" "pw" "user" "site") (derivePassword 1 "pin" "pw" "u" "s") (derivePassword 1 "nope" "pw" "u" "s")',
+    ),
+    ("genPrivateKey-ecdsa-length", 'genPrivateKey "ecdsa" | len'),
+    ("quote-values", 'list (quote (list 1 "a") (dict "k" 1.5)) (squote 1.5 (list nil)) (cat nil) (quote)'),
+    (
+        "typeOf-values",
+        'list (typeOf (int "3")) (typeOf (float64 1)) (typeOf (splitList "," "a")) (typeOf (fromJson "1")) (typeOf (fromYaml "a: 1").a) (kindOf (keys (dict)))',
+    ),
+    ("expandenv-forms", 'expandenv "${PYHF_DIFF_VAR:-def}|$$|${}|$1x|$PYHF_DIFF_VAR.tail|${PYHF_DIFF_VAR"'),
+    ("tpl-nested", 'tpl "{{ include \\"greet\\" .n }}/{{ tpl \\"{{ . }}\\" 5 }}" (dict "n" "you")'),
+    ("getOrNil-types", 'list (getOrNil "a" (list 1)) (getOrNil "a" "str") (getOrNil "a" nil)'),
+    (
+        "urlJoin-opaque",
+        'list (urlJoin (dict "scheme" "mailto" "opaque" "a@b.c")) (urlJoin (dict "path" "a:b")) (urlJoin (dict "host" "h" "path" "p")) (urlJoin (dict "scheme" "s" "path" "/x?y#z"))',
+    ),
+    (
+        "regexReplace-backrefs",
+        'list (regexReplaceAll "(a)(b)" "ab" "\\\\1") (regexReplaceAll "(?P<n>a)" "a" "${n}${n}") (regexReplaceAll "a" "aaa" "$0") (regexReplaceAll "(a)" "a" "${1")',
+    ),
 ]
 
 # Each must fail in both implementations (one helmfile run per case).

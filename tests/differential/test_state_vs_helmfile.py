@@ -3,7 +3,9 @@
 Each directory under state_fixtures/ is a small helmfile project with a cases.yaml listing
 command lines. Both tools run each line in a private copy of the directory; they must agree
 on success or failure and, on success, print the same output. A case given as a map
-(`{args: [...], files: [glob, ...]}`) also compares the files the command wrote.
+(`{args: [...], files: [glob, ...], fails: true}`) also compares the files the command wrote,
+or says that helmfile fails on it (otherwise helmfile must succeed, so that no case passes
+only because both tools failed).
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ pytestmark = pytest.mark.differential
 FIXTURES = Path(__file__).parent / "state_fixtures"
 
 
-def _cases() -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+def _cases() -> list[tuple[str, tuple[str, ...], tuple[str, ...], bool]]:
     cases = []
     for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
         for case in yaml.safe_load((fixture / "cases.yaml").read_text())["cases"]:
             if isinstance(case, dict):
-                cases.append((fixture.name, tuple(case["args"]), tuple(case.get("files", ()))))
+                args, files, fails = case["args"], case.get("files", ()), case.get("fails", False)
+                cases.append((fixture.name, tuple(args), tuple(files), bool(fails)))
             else:
-                cases.append((fixture.name, tuple(case), ()))
+                cases.append((fixture.name, tuple(case), (), False))
     return cases
 
 
@@ -42,9 +45,17 @@ def _written(project: Path, patterns: tuple[str, ...]) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize(("fixture", "args", "files"), _cases(), ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def _case_id(value: object) -> str:
+    if isinstance(value, bool):
+        return "fails" if value else "ok"
+    if isinstance(value, str):
+        return value
+    return " ".join(str(v) for v in value)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("fixture", "args", "files", "fails"), _cases(), ids=_case_id)
 def test_same_result_as_helmfile(
-    tools: Toolchain, tmp_path: Path, fixture: str, args: tuple[str, ...], files: tuple[str, ...]
+    tools: Toolchain, tmp_path: Path, fixture: str, args: tuple[str, ...], files: tuple[str, ...], fails: bool
 ) -> None:
     reference_dir = tmp_path / "reference" / fixture
     project = tmp_path / "ours" / fixture
@@ -59,6 +70,7 @@ def test_same_result_as_helmfile(
         "HELMFILE_ENVIRONMENT": "fromvar" if fixture == "env_from_helmfile_environment_var" else "",
     }
     reference = run_helmfile(tools, reference_dir, *args, env=env)
+    assert (reference.returncode != 0) == fails, f"helmfile exit {reference.returncode}: {reference.stderr}"
     ours = run_pyhelmfile(tools, project, *args, env=env)
     assert_same(reference, ours)
     if files and reference.returncode == 0:
