@@ -661,12 +661,8 @@ class State:
 
 
 def _exc_message(e: BaseException) -> str:
-    msg = getattr(e, "message", None)
-    if isinstance(msg, str) and type(e).__name__ == "TemplateError":
-        return str(e)
-    text = str(e)
-    if isinstance(e, KeyError) and e.args:
-        text = str(e.args[0])
+    """The text Go would show for a function's error (str(KeyError) adds quotes; drop them)."""
+    text = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
     return text or type(e).__name__
 
 
