@@ -101,6 +101,8 @@ def _parse_cached(name: str, text: str, funcs: frozenset[str], left: str, right:
         trees = parse(name, text, funcs, left, right)
     except ParseError as e:
         raise TemplateError(str(e)) from None
+    except Exception as e:
+        raise TemplateError(f"template: {name}: internal error: {type(e).__name__}: {e}") from e
     with _PARSE_CACHE_LOCK:
         _PARSE_CACHE[key] = trees
         if len(_PARSE_CACHE) > _PARSE_CACHE_SIZE:
@@ -200,6 +202,9 @@ class Template:
             raise TemplateError(
                 f"template: {self.name}: exceeded maximum template depth (nesting too deep for the interpreter)"
             ) from None
+        except Exception as e:
+            # A bug here must still reach users as one line, not a traceback; keep the cause chained.
+            raise TemplateError(f"template: {self.name}: internal error: {type(e).__name__}: {e}") from e
         return "".join(out)
 
 

@@ -236,6 +236,15 @@ def test_no_python_attribute_access() -> None:
         render("t", "{{ .upper }}", "text")
 
 
+def test_unexpected_data_is_an_error_not_a_traceback() -> None:
+    class Weird:
+        def __str__(self) -> str:
+            raise RuntimeError("cannot show")
+
+    with pytest.raises(TemplateError, match="internal error: RuntimeError: cannot show"):
+        render("t", "{{ . }}", Weird())
+
+
 def test_public_names() -> None:
     assert set(gotmpl.__all__) >= {"Template", "TemplateError", "FuncError", "render", "needs_context", "ExecContext"}
 
