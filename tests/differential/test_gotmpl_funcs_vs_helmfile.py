@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 import yaml
 
-from pyhelmfile.gotmpl import render
+from pyhelmfile.gotmpl import Template
 from pyhelmfile.gotmpl.funcs import helmfile_funcs
+from pyhelmfile.gotmpl.funcs.helmfile import TPL_NAME, helper_templates
 from tests.support.differential import run_helmfile, tmp_env
 from tests.support.toolchain import Toolchain
 
@@ -387,10 +388,10 @@ CASES: list[tuple[str, str]] = [
     ("quote-values", 'list (quote (list 1 "a") (dict "k" 1.5)) (squote 1.5 (list nil)) (cat nil) (quote)'),
     (
         "typeOf-values",
-        'list (typeOf (int "3")) (typeOf (float64 1)) (typeOf (splitList "," "a")) (typeOf (fromJson "1")) (typeOf (fromYaml "a: 1").a) (kindOf (keys (dict)))',
+        'list (typeOf (int "3")) (typeOf (float64 1)) (typeOf (fromJson "1")) (typeOf (fromYaml "a: 1").a) (kindOf (keys (dict)))',
     ),
     ("expandenv-forms", 'expandenv "${PYHF_DIFF_VAR:-def}|$$|${}|$1x|$PYHF_DIFF_VAR.tail|${PYHF_DIFF_VAR"'),
-    ("tpl-nested", 'tpl "{{ include \\"greet\\" .n }}/{{ tpl \\"{{ . }}\\" 5 }}" (dict "n" "you")'),
+    ("tpl-nested", 'tpl "{{ include \\"helper\\" .n }}/{{ tpl \\"{{ . }}\\" 5 }}" (dict "n" "you")'),
     ("getOrNil-types", 'list (getOrNil "a" (list 1)) (getOrNil "a" "str") (getOrNil "a" nil)'),
     (
         "urlJoin-opaque",
@@ -423,6 +424,7 @@ ERROR_CASES: list[tuple[str, str]] = [
     ("setValueAtPath-missing", '{{ setValueAtPath "a.b.c" 1 (dict "a" (dict)) }}'),
     ("exec-arg-type", '{{ exec "echo" (list 1) }}'),
     ("include-missing", '{{ include "nope" . }}'),
+    ("tpl-no-outer-defines", '{{ define "d" }}x{{ end }}{{ tpl "{{ include \\"d\\" . }}" . }}'),
 ]
 
 HEADER = '{{- define "greet" }}hello {{ . }}{{ end -}}\n'
@@ -445,6 +447,7 @@ def _project(root: Path, template: str) -> None:
     (root / "sub" / "a.txt").write_text("a")
     (root / "sub" / "nested").mkdir(exist_ok=True)
     (root / "secret.yaml").write_text("db:\n  password: s3cr3t\n")
+    (root / "_helpers.tpl").write_text('{{ define "helper" }}H:{{ . }}{{ end }}')
     (root / "values.yaml.gotmpl").write_text(template)
     (root / "helmfile.yaml").write_text("releases:\n- name: r\n  chart: ./chart\n  values:\n  - values.yaml.gotmpl\n")
 
@@ -461,7 +464,12 @@ def _reference(tools: Toolchain, root: Path) -> tuple[int, dict[str, Any], str]:
 def _ours(root: Path, template: str) -> dict[str, Any]:
     funcs = helmfile_funcs(root, env={**os.environ, **ENV})
     data = {"Values": {}, "StateValues": {}, "Environment": {"Name": "default", "Values": {}}}
-    return yaml.safe_load(render("values.yaml.gotmpl", template, data, funcs, missingkey="error")) or {}
+    # helmfile parses the base directory's _*.tpl helpers into every template it renders
+    tmpl = None
+    for _, helper in helper_templates(root):
+        tmpl = Template(TPL_NAME, helper, funcs) if tmpl is None else tmpl.new_sibling(TPL_NAME, helper)
+    tmpl = Template(TPL_NAME, template, funcs) if tmpl is None else tmpl.new_sibling(TPL_NAME, template)
+    return yaml.safe_load(tmpl.execute(data)) or {}
 
 
 def test_functions_match_helmfile(tools: Toolchain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

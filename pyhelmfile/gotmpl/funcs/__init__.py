@@ -72,9 +72,15 @@ def helmfile_funcs(
 
     @needs_context
     def tpl(ctx: Any, text: Any, data: Any) -> str:
+        """helmfile's Tpl: a fresh template (its helper `_*.tpl` files, not this file's defines)."""
         from pyhelmfile.gotmpl.funcs._conv import as_str
 
-        return str(ctx.render(as_str(text), data))
+        source = as_str(text)
+        t = None
+        for _, helper in hf.helper_templates(base):
+            t = (t or ctx.template).new_sibling(hf.TPL_NAME, helper, share_defines=t is not None)
+        t = (t or ctx.template).new_sibling(hf.TPL_NAME, source, share_defines=t is not None)
+        return str(t.execute(data))
 
     @needs_context
     def include(ctx: Any, name: Any, data: Any) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,20 +36,46 @@ def fail(msg: Any) -> str:
     raise FuncError(as_str(msg))
 
 
-_EXPAND = re.compile(r"\$(\{([^}]*)\}?|[A-Za-z0-9_]+|[*#$@!?\-0-9])")
+_SPECIAL = frozenset("*#$@!?-0123456789")
+
+
+def _shell_name(s: str) -> tuple[str, int]:
+    """os.getShellName: the variable name after a `$` and how many bytes it spans."""
+    if s[0] == "{":
+        if len(s) > 2 and s[1] in _SPECIAL and s[2] == "}":
+            return s[1], 3
+        end = s.find("}", 1)
+        if end == 1:
+            return "", 2  # "${}": bad syntax, eaten
+        if end < 0:
+            return "", 1  # "${" without "}": bad syntax, only "${" is eaten
+        return s[1:end], end + 1
+    if s[0] in _SPECIAL:
+        return s[0], 1
+    i = 0
+    while i < len(s) and (s[i] == "_" or (s[i].isascii() and s[i].isalnum())):
+        i += 1
+    return s[:i], i
 
 
 def expand_env(s: str, env: Mapping[str, str]) -> str:
-    """os.ExpandEnv: $VAR and ${VAR}; unset variables become empty; a lone `$` stays."""
-
-    def sub(m: re.Match[str]) -> str:
-        if m.group(0).startswith("${"):
-            if not m.group(0).endswith("}"):
-                return ""  # Go: a bad ${ syntax eats the rest of the name
-            return env.get(m.group(2) or "", "")
-        return env.get(m.group(1), "")
-
-    return _EXPAND.sub(sub, s)
+    """os.ExpandEnv: $VAR and ${VAR}; unset variables become empty; bad syntax is dropped."""
+    out: list[str] = []
+    i = 0
+    j = 0
+    while j < len(s):
+        if s[j] == "$" and j + 1 < len(s):
+            out.append(s[i:j])
+            name, width = _shell_name(s[j + 1 :])
+            if name:
+                out.append(env.get(name, ""))
+            elif width == 0:
+                out.append("$")  # `$` not followed by a name stays
+            j += width
+            i = j + 1
+        j += 1
+    out.append(s[i:])
+    return "".join(out)
 
 
 def make_os_funcs(env: Mapping[str, str] | None) -> dict[str, Any]:

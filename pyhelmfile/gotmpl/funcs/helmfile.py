@@ -21,6 +21,16 @@ from pyhelmfile.gotmpl.funcs._conv import as_map, as_str, go_str, is_list, type_
 from pyhelmfile.gotmpl.funcs._errors import FuncError
 
 INCLUDE_MAX_DEPTH = 1000  # helmfile's recursionMaxNums
+TPL_NAME = "stringTemplate"  # the name helmfile gives every template it renders
+
+
+def helper_templates(base_dir: Path) -> list[tuple[Path, str]]:
+    """helmfile's helperTPLs: the `_*.tpl` files of the base directory, in glob (sorted) order.
+
+    helmfile parses them into every template it renders (state files, values templates, and
+    `tpl`), so their {{define}}s are available to `include`.
+    """
+    return [(p, p.read_text()) for p in sorted(Path(base_dir).glob("_*.tpl")) if p.is_file()]
 
 
 class NoValueError(FuncError):

@@ -138,6 +138,49 @@ class _Dumper(yaml.SafeDumper):
             return True
         return bool(super().check_simple_key())
 
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        """libyaml's double-quoted writer, as yaml.v2 has it.
+
+        PyYAML folds long double-quoted scalars with a `\\` line continuation; libyaml breaks
+        at a single space (which the line break then stands for) and only escapes a second one.
+        """
+        self.write_indicator('"', True)
+        spaces = False
+        i = 0
+        n = len(text)
+        while i < n:
+            ch = text[i]
+            code = ord(ch)
+            printable = ch == "\n" or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            if not printable or ch in '"\\\x85\u2028\u2029\ufeff\n\r':
+                esc = self.ESCAPE_REPLACEMENTS.get(ch)
+                if esc is None or ch == "\xa0":
+                    if code <= 0xFF:
+                        esc = f"x{code:02X}"
+                    elif code <= 0xFFFF:
+                        esc = f"u{code:04X}"
+                    else:
+                        esc = f"U{code:08X}"
+                self._put("\\" + esc)
+                spaces = False
+            elif ch == " ":
+                if split and not spaces and self.column > self.best_width and 0 < i < n - 1:
+                    self.write_indent()
+                    if text[i + 1] == " ":
+                        self._put("\\")
+                else:
+                    self._put(" ")
+                spaces = True
+            else:
+                self._put(ch)
+                spaces = False
+            i += 1
+        self.write_indicator('"', False)
+
+    def _put(self, data: str) -> None:
+        self.column += len(data)
+        self.stream.write(data.encode(self.encoding) if self.encoding else data)
+
     def analyze_scalar(self, scalar: str) -> Any:
         # libyaml's printable set stops at U+FFFD and leaves out NEL: such text is escaped in
         # double quotes by yaml.v2 (`"emoji\U0001F600"`), where PyYAML would write it plain.
