@@ -294,6 +294,10 @@ def sorted_keys(mapping: dict[Any, Any]) -> list[Any]:
     return sorted(mapping, key=functools.cmp_to_key(lambda x, y: -1 if natural_less(x, y) else 1))
 
 
+class Struct(dict[str, Any]):
+    """A mapping written in insertion order, as yaml.v2 writes a Go struct's fields."""
+
+
 class _GoDumpResolver(BaseResolver):
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode and implicit[0]:
@@ -322,6 +326,9 @@ class _GoRepresenter(yaml.representer.SafeRepresenter):
             text = _format_yaml_float(data)
         return self.represent_scalar(plain_tag(text), text)
 
+    def represent_go_struct(self, data: Struct) -> yaml.MappingNode:
+        return self.represent_mapping("tag:yaml.org,2002:map", list(data.items()))
+
     def represent_go_map(self, data: dict[Any, Any]) -> yaml.MappingNode:
         return self.represent_mapping("tag:yaml.org,2002:map", [(k, data[k]) for k in sorted_keys(data)])
 
@@ -341,6 +348,7 @@ for _scalar_type in (type(None), bool, int, float):
     _GoRepresenter.add_representer(_scalar_type, _GoRepresenter.represent_go_scalar)
 _GoRepresenter.add_representer(dict, _GoRepresenter.represent_go_map)
 _GoRepresenter.add_representer(LineDict, _GoRepresenter.represent_go_map)
+_GoRepresenter.add_representer(Struct, _GoRepresenter.represent_go_struct)
 
 
 class _GoDumper(yaml.emitter.Emitter, yaml.serializer.Serializer, _GoRepresenter, _GoDumpResolver):

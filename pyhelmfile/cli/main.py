@@ -19,6 +19,7 @@ from pyhelmfile.cli.options import GlobalOptions, add_global_flags, apply_flags
 
 # name -> "module:attribute". Keep sorted; one line per command.
 COMMANDS: dict[str, str] = {
+    "build": "pyhelmfile.cli.build:build_command",
     "bump": "pyhelmfile.cli.bump:bump",
     "chart": "pyhelmfile.cli.chart:chart",
     "promote": "pyhelmfile.cli.bump:promote",

@@ -149,6 +149,8 @@ class StateCreator:
             spec.helm_binary = override_binary
         elif not spec.helm_binary:
             spec.helm_binary = "helm"
+        if not spec.kustomize_binary:
+            spec.kustomize_binary = "kustomize"
         return HelmState(spec=spec, file_path=file, base_path=base_dir, env=Environment(""))
 
     def load_bases(self, env_values: Environment | None, overrode: Environment | None, st: HelmState) -> HelmState:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-def y(key: str, default: Any = None, *, factory: Any = None, inline: bool = False) -> Any:
-    """A dataclass field read from YAML key `key`."""
-    meta = {"yaml": key, "inline": inline}
+def y(key: str, default: Any = None, *, factory: Any = None, keep: bool = False) -> Any:
+    """A dataclass field read from YAML key `key`; `keep` marks Go fields without `omitempty`."""
+    meta = {"yaml": key, "keep": keep}
     if factory is not None:
         return field(default_factory=factory, metadata=meta)
     return field(default=default, metadata=meta)
@@ -29,19 +29,19 @@ class SetValue:
 
 @dataclass
 class Hook:
-    name: str = y("name", "")
-    events: list[str] = y("events", factory=list)
-    command: str = y("command", "")
+    name: str = y("name", "", keep=True)
+    events: list[str] = y("events", factory=list, keep=True)
+    command: str = y("command", "", keep=True)
     kubectl_apply: dict[str, str] = y("kubectlApply", factory=dict)
-    args: list[str] = y("args", factory=list)
-    showlogs: bool = y("showlogs", False)
+    args: list[str] = y("args", factory=list, keep=True)
+    showlogs: bool = y("showlogs", False, keep=True)
 
 
 @dataclass
 class Dependency:
-    chart: str = y("chart", "")
-    version: str = y("version", "")
-    alias: str = y("alias", "")
+    chart: str = y("chart", "", keep=True)
+    version: str = y("version", "", keep=True)
+    alias: str = y("alias", "", keep=True)
 
 
 @dataclass
@@ -126,21 +126,21 @@ class HelmSpec:
     args: list[str] = y("args", factory=list)
     diff_args: list[str] = y("diffArgs", factory=list)
     sync_args: list[str] = y("syncArgs", factory=list)
-    verify: bool = y("verify", False)
+    verify: bool = y("verify", False, keep=True)
     keyring: str = y("keyring", "")
-    enable_dns: bool = y("enableDNS", False)
-    devel: bool = y("devel", False)
-    wait: bool = y("wait", False)
-    wait_for_jobs: bool = y("waitForJobs", False)
-    timeout: int = y("timeout", 0)
-    recreate_pods: bool = y("recreatePods", False)
-    force: bool = y("force", False)
-    atomic: bool = y("atomic", False)
+    enable_dns: bool = y("enableDNS", False, keep=True)
+    devel: bool = y("devel", False, keep=True)
+    wait: bool = y("wait", False, keep=True)
+    wait_for_jobs: bool = y("waitForJobs", False, keep=True)
+    timeout: int = y("timeout", 0, keep=True)
+    recreate_pods: bool = y("recreatePods", False, keep=True)
+    force: bool = y("force", False, keep=True)
+    atomic: bool = y("atomic", False, keep=True)
     cleanup_on_fail: bool = y("cleanupOnFail", False)
     history_max: int | None = y("historyMax")
     create_namespace: bool | None = y("createNamespace")
-    skip_deps: bool = y("skipDeps", False)
-    reuse_values: bool = y("reuseValues", False)
+    skip_deps: bool = y("skipDeps", False, keep=True)
+    reuse_values: bool = y("reuseValues", False, keep=True)
     post_renderer: str | None = y("postRenderer")
     post_renderer_args: list[str] = y("postRendererArgs", factory=list)
     cascade: str | None = y("cascade")
@@ -148,8 +148,8 @@ class HelmSpec:
     disable_validation: bool | None = y("disableValidation")
     disable_openapi_validation: bool | None = y("disableOpenAPIValidation")
     insecure_skip_tls_verify: bool = y("insecureSkipTLSVerify", False)
-    delete_wait: bool = y("deleteWait", False)
-    delete_timeout: int = y("deleteTimeout", 0)
+    delete_wait: bool = y("deleteWait", False, keep=True)
+    delete_timeout: int = y("deleteTimeout", 0, keep=True)
 
 
 @dataclass
@@ -217,7 +217,7 @@ class ReleaseSetSpec:
     api_versions: list[str] = y("apiVersions", factory=list)
     kube_version: str = y("kubeVersion", "")
     hooks: list[Hook] = y("hooks", factory=list)
-    templates: dict[str, TemplateSpec] = y("templates", factory=dict)
+    templates: dict[str, TemplateSpec] = y("templates", factory=dict, keep=True)
     missing_file_handler: str = y("missingFileHandler", "")
     missing_file_handler_config: MissingFileHandlerConfig = y(
         "missingFileHandlerConfig", factory=MissingFileHandlerConfig

@@ -22,7 +22,7 @@ class Storage:
     def normalize(self, path: str) -> str:
         if urlparse(path).scheme or os.path.isabs(path):
             return path
-        return os.path.join(self.base_path, path)
+        return os.path.normpath(os.path.join(self.base_path, path))  # Go's filepath.Join cleans too
 
     def expand(self, pattern: str) -> list[str]:
         """Go's filepath.Glob (which also matches dot files), sorted."""

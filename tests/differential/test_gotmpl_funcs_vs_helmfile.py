@@ -401,6 +401,8 @@ CASES: list[tuple[str, str]] = [
         "regexReplace-backrefs",
         'list (regexReplaceAll "(a)(b)" "ab" "\\\\1") (regexReplaceAll "(?P<n>a)" "a" "${n}${n}") (regexReplaceAll "a" "aaa" "$0") (regexReplaceAll "(a)" "a" "${1")',
     ),
+    ("local-zone-dates", 'list (date "2006-01-02 15:04 MST -0700" 1560458379) (htmlDate 0) (toDate "2006-01-02 15:04" "2020-03-04 05:06" | date "Mon 2 Jan 15:04:05 MST") (now | date "2006" | len) (toDate "2006-01-02" "2020-03-04" | toString)'),
+    ("durations-more", 'list (durationRound "-3h") (durationRound "59s") (durationRound "1.5s") (durationRound "8760h1s") (durationRound 5) (duration "-5") (duration "1.5") (duration "")'),
 ]
 
 # Each must fail in both implementations (one helmfile run per case).
