@@ -401,8 +401,14 @@ CASES: list[tuple[str, str]] = [
         "regexReplace-backrefs",
         'list (regexReplaceAll "(a)(b)" "ab" "\\\\1") (regexReplaceAll "(?P<n>a)" "a" "${n}${n}") (regexReplaceAll "a" "aaa" "$0") (regexReplaceAll "(a)" "a" "${1")',
     ),
-    ("local-zone-dates", 'list (date "2006-01-02 15:04 MST -0700" 1560458379) (htmlDate 0) (toDate "2006-01-02 15:04" "2020-03-04 05:06" | date "Mon 2 Jan 15:04:05 MST") (now | date "2006" | len) (toDate "2006-01-02" "2020-03-04" | toString)'),
-    ("durations-more", 'list (durationRound "-3h") (durationRound "59s") (durationRound "1.5s") (durationRound "8760h1s") (durationRound 5) (duration "-5") (duration "1.5") (duration "")'),
+    (
+        "local-zone-dates",
+        'list (date "2006-01-02 15:04 MST -0700" 1560458379) (htmlDate 0) (toDate "2006-01-02 15:04" "2020-03-04 05:06" | date "Mon 2 Jan 15:04:05 MST") (now | date "2006" | len) (toDate "2006-01-02" "2020-03-04" | toString)',
+    ),
+    (
+        "durations-more",
+        'list (durationRound "-3h") (durationRound "59s") (durationRound "1.5s") (durationRound "8760h1s") (durationRound 5) (duration "-5") (duration "1.5") (duration "")',
+    ),
 ]
 
 # Each must fail in both implementations (one helmfile run per case).
@@ -517,3 +523,30 @@ def test_function_names_exist_in_helmfile(tools: Toolchain, tmp_path: Path) -> N
     assert code == 0, err
     assert reference == {"key": "ok"}
     assert len(names) > 200
+
+
+LOCAL_ZONE_CASES = [
+    c for c in CASES if c[0] in ("local-zone-dates", "dateInZone-ny", "date-fraction", "dates-more", "toDate")
+]
+
+
+def test_local_zone_follows_tz(tools: Toolchain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`date`, `toDate` and friends use Go's time.Local, which $TZ selects."""
+    root = tmp_path / "project"
+    root.mkdir()
+    template = _values_template(LOCAL_ZONE_CASES, root / "secret.yaml")
+    _project(root, template)
+    run = run_helmfile(
+        tools,
+        root,
+        "write-values",
+        "--output-file-template",
+        "out/values.yaml",
+        env={**tmp_env(root), **ENV, "TZ": "America/New_York"},
+    )
+    assert run.returncode == 0, run.stderr
+    reference = yaml.safe_load((root / "out" / "values.yaml").read_text())
+    monkeypatch.setenv("TZ", "America/New_York")
+    ours = _ours(root, template)
+    assert ours == reference
+    assert "EDT" in reference["local-zone-dates"] or "EST" in reference["local-zone-dates"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 from typing import Any
 
 from pyhelmfile.gotmpl.funcs._conv import as_str
@@ -14,14 +14,10 @@ from pyhelmfile.gotmpl.funcs.gotime import (
     LayoutError,
     duration_string,
     go_parse,
+    local_zone,
     parse_duration,
     round_duration,
 )
-
-
-def local_zone() -> tzinfo:
-    tz = datetime.now().astimezone().tzinfo
-    return tz if tz is not None else UTC
 
 
 def load_location(name: str) -> tzinfo | None:

@@ -7,6 +7,7 @@ Duration.String are implemented here, following the Go time package's rules.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -19,6 +20,26 @@ LONG_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "
 
 class LayoutError(ValueError):
     pass
+
+
+def local_zone() -> tzinfo:
+    """Go's time.Local: $TZ when set ("" or an unknown zone is UTC), else /etc/localtime."""
+    from zoneinfo import ZoneInfo
+
+    tz = os.environ.get("TZ")
+    try:
+        if tz is not None:
+            name = tz.removeprefix(":")
+            if name == "" or name == "UTC":
+                return UTC
+            if os.path.isabs(name):
+                with open(name, "rb") as fh:
+                    return ZoneInfo.from_file(fh, key=name)
+            return ZoneInfo(name)
+        with open("/etc/localtime", "rb") as fh:
+            return ZoneInfo.from_file(fh, key="Local")
+    except (OSError, ValueError):
+        return UTC
 
 
 @dataclass(frozen=True)
