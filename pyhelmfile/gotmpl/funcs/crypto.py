@@ -122,17 +122,17 @@ def _pem_for_key(key: Any) -> str:
 def gen_private_key(kind: Any) -> str:
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 
-    kind = as_str(kind)
-    if kind in ("", "rsa"):
+    name = as_str(kind)
+    if name in ("", "rsa"):
         key: Any = rsa.generate_private_key(65537, 4096)
-    elif kind == "dsa":
+    elif name == "dsa":
         key = dsa.generate_private_key(2048)
-    elif kind == "ecdsa":
+    elif name == "ecdsa":
         key = ec.generate_private_key(ec.SECP256R1())
-    elif kind == "ed25519":
+    elif name == "ed25519":
         key = ed25519.Ed25519PrivateKey.generate()
     else:
-        return "Unknown type " + kind
+        return "Unknown type " + name
     return _pem_for_key(key)
 
 

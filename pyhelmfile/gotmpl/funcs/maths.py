@@ -59,10 +59,10 @@ def mul(a: Any, *rest: Any) -> int:
 
 
 def rand_int(lo: Any, hi: Any) -> int:
-    lo, hi = as_int(lo), as_int(hi)
-    if hi - lo <= 0:
+    low, high = as_int(lo), as_int(hi)
+    if high - low <= 0:
         raise FuncError("invalid argument to Intn")
-    return lo + secrets.randbelow(hi - lo)
+    return low + secrets.randbelow(high - low)
 
 
 def _dec(v: Any) -> Decimal:

@@ -37,8 +37,8 @@ def type_is(target: Any, v: Any) -> bool:
 
 def type_is_like(target: Any, v: Any) -> bool:
     t = type_of(v)
-    target = as_str(target)
-    return target == t or "*" + target == t
+    name = as_str(target)
+    return name == t or "*" + name == t
 
 
 def kind_is(target: Any, v: Any) -> bool:

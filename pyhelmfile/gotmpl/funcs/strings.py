@@ -102,10 +102,10 @@ def substr(start: Any, end: Any, s: Any) -> str:
 
 
 def repeat(count: Any, s: Any) -> str:
-    count, s = as_int(count), as_str(s)
-    if count < 0:
+    n, text = as_int(count), as_str(s)
+    if n < 0:
         raise FuncError("strings: negative Repeat count")
-    return s * count
+    return text * n
 
 
 def trim_all(cutset: Any, s: Any) -> str:
@@ -146,17 +146,17 @@ def _abbreviate_full(s: str, offset: int, width: int) -> str:
 
 
 def abbrev(width: Any, s: Any) -> str:
-    width, s = as_int(width), as_str(s)
-    if width < 4:
-        return s
-    return _abbreviate_full(s, 0, width)
+    w, text = as_int(width), as_str(s)
+    if w < 4:
+        return text
+    return _abbreviate_full(text, 0, w)
 
 
 def abbrevboth(left: Any, right: Any, s: Any) -> str:
-    left, right, s = as_int(left), as_int(right), as_str(s)
-    if right < 4 or (left > 0 and right < 7):
-        return s
-    return _abbreviate_full(s, left, right)
+    lo, hi, text = as_int(left), as_int(right), as_str(s)
+    if hi < 4 or (lo > 0 and hi < 7):
+        return text
+    return _abbreviate_full(text, lo, hi)
 
 
 def initials(s: Any) -> str:
@@ -296,8 +296,8 @@ def replace(old: Any, new: Any, s: Any) -> str:
 
 
 def plural(one: Any, many: Any, count: Any) -> str:
-    one, many = as_str(one), as_str(many)
-    return one if as_int(count) == 1 else many
+    single, multiple = as_str(one), as_str(many)
+    return single if as_int(count) == 1 else multiple
 
 
 def to_string(v: Any) -> str:
