@@ -17,6 +17,7 @@ minutes (progress goes to stderr), later runs reuse the cache.
     python scripts/testcluster.py kubeconfig           # print the KUBECONFIG path
     python scripts/testcluster.py down                 # stop exactly the recorded PIDs, remove the run dir
     python scripts/testcluster.py build                # only build/fetch the binaries
+    python scripts/testcluster.py gomod                # regenerate scripts/k8sbuild/go.mod after changing K8S_VERSION
 
 The run dir defaults to ~/.cache/pyhelmfile/clusters (or $PYHELMFILE_CLUSTERS_DIR).
 """
@@ -39,6 +40,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -167,28 +169,32 @@ def count_packages(go: str, packages: Sequence[str], cwd: Path) -> int:
 
 
 def run_go_build(label: str, argv: list[str], cwd: Path, env: dict[str, str], total: int) -> None:
-    """Run `go build -v`/`go install -v`, turning its package list into a progress line every 15 s."""
+    """Run `go build -v`/`go install -v` with a progress line every 15 s, also while it links (no output)."""
     started = time.monotonic()
-    last_report = started
-    compiled = 0
-    tail: list[str] = []
+    compiled: list[str] = []
+    other: list[str] = []
     log(f"building {label} (a cold build takes several minutes; later runs use the cache)")
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        line = line.rstrip("\n")
-        tail = [*tail[-40:], line]
-        if line.startswith("go: ") or "error" in line.lower():
-            log(line)  # module downloads and errors are worth seeing as they happen
-        else:
-            compiled += 1
-        now = time.monotonic()
-        if now - last_report >= 15:
-            last_report = now
-            of = f"/~{total}" if total else ""
-            log(f"building {label}: {compiled}{of} packages compiled, {now - started:.0f}s")
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            line = raw.rstrip("\n")
+            if line and not any(ch.isspace() for ch in line):
+                compiled.append(line)  # `-v` prints each package's import path as it compiles it
+            else:
+                other.append(line)
+                log(line)  # module downloads and compiler errors are worth seeing as they happen
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    of = f"/~{total}" if total else ""
+    while reader.is_alive():  # until go closes stderr, i.e. exits
+        reader.join(timeout=15)
+        if reader.is_alive():
+            log(f"building {label}: {len(compiled)}{of} packages compiled, {time.monotonic() - started:.0f}s")
     if proc.wait() != 0:
-        raise ClusterError(f"building {label} failed ({' '.join(argv)}):\n" + "\n".join(tail))
+        raise ClusterError(f"building {label} failed ({' '.join(argv)}):\n" + "\n".join((compiled + other)[-40:]))
     log(f"built {label} in {time.monotonic() - started:.0f}s")
 
 
@@ -211,6 +217,7 @@ def build_k8s() -> dict[str, Path]:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=out) as tmp:
             argv = [go, "build", "-v", "-trimpath", f"-ldflags={k8s_ldflags()}", "-o", tmp + "/", *packages]
+            log("listing Kubernetes packages (downloads the modules first on a fresh machine)")
             total = count_packages(go, packages, BUILD_MODULE)
             run_go_build(f"Kubernetes v{K8S_VERSION} ({', '.join(K8S_COMMANDS)})", argv, BUILD_MODULE, go_env(), total)
             for name, target in wanted.items():
@@ -271,6 +278,34 @@ def download_deb(deb: Path) -> None:
         if got != ETCD_DEB_SHA256:
             raise ClusterError(f"{fetched.name}: sha256 {got} != pinned {ETCD_DEB_SHA256}")
         fetched.replace(deb)
+
+
+GOMOD_HEADER = """\
+// Build module for the test clusters' control plane (scripts/testcluster.py).
+// k8s.io/kubernetes cannot be 'go install'ed: its go.mod replaces every k8s.io staging
+// module with a local path. This module requires it and pins each staging module to the
+// published v0.Y.Z that matches v1.Y.Z instead. Regenerate with: scripts/testcluster.py gomod
+"""
+
+
+def generate_gomod() -> None:
+    """Write scripts/k8sbuild/go.mod for K8S_VERSION from Kubernetes' own go.mod, then `go mod tidy`."""
+    go = require_go()
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [go, "mod", "download", "-json", f"k8s.io/kubernetes@v{K8S_VERSION}"]
+        info = json.loads(subprocess.run(cmd, cwd=tmp, env=go_env(), capture_output=True, check=True).stdout)
+    upstream = Path(info["GoMod"]).read_text().splitlines()
+    staging = [line.split()[0] for line in upstream if "=> ./staging/" in line]
+    directives = [line for line in upstream if line.startswith(("go ", "godebug "))]
+    staging_version = "v0." + K8S_VERSION.split(".", 1)[1]
+    lines = [GOMOD_HEADER + "module pyhelmfile.test/k8sbuild", "", *directives, "", "tool ("]
+    lines += [f"\tk8s.io/kubernetes/cmd/{name}" for name in K8S_COMMANDS]
+    lines += [")", "", f"require k8s.io/kubernetes v{K8S_VERSION}", "", "replace ("]
+    lines += [f"\t{mod} => {mod} {staging_version}" for mod in staging]
+    lines += [")", ""]
+    (BUILD_MODULE / "go.mod").write_text("\n".join(lines))
+    (BUILD_MODULE / "go.sum").unlink(missing_ok=True)
+    subprocess.run([go, "mod", "tidy"], cwd=BUILD_MODULE, env=go_env(), check=True)
 
 
 def ensure_binaries() -> Binaries:
@@ -430,7 +465,10 @@ def reap(pid: int) -> None:
 
 def alive(proc: Proc) -> bool:
     reap(proc.pid)
-    return proc_start_ticks(proc.pid) == proc.start_ticks
+    if proc_start_ticks(proc.pid) == proc.start_ticks:
+        return True
+    reap(proc.pid)  # it may have turned zombie between the two looks
+    return False
 
 
 def stop_process(proc: Proc, grace: float = 15.0) -> None:
@@ -451,11 +489,14 @@ def stop_process(proc: Proc, grace: float = 15.0) -> None:
 
 
 def _die_with_parent() -> None:
-    """Runs in the child: if the test process dies hard (SIGKILL), take the component down too."""
+    """Runs in the child: if the test process dies hard (SIGKILL), take the component down too.
+
+    SIGKILL, not SIGTERM: every component gets it at once, and an apiserver whose etcd vanished
+    mid-shutdown can hang in graceful termination. Nothing in a test run dir is worth keeping."""
     import ctypes
 
     pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def free_ports(count: int) -> list[int]:
@@ -762,72 +803,114 @@ def prepare_cluster(state: State, name: str) -> ClusterInfo:
     return info
 
 
-def start_clusters(run_dir: Path, bins: Binaries, die_with_parent: bool) -> State:
-    """Start both clusters phase by phase, so the two start-ups overlap."""
+COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
+
+
+def health_urls(info: ClusterInfo) -> dict[str, str]:
+    """Each component's own health endpoint (the apiserver's /readyz needs a client cert: see readyz())."""
+    ports = info.ports
+    return {
+        "etcd": f"http://127.0.0.1:{ports['etcd']}/health",
+        "kube-controller-manager": f"https://127.0.0.1:{ports['controller_manager']}/healthz",
+        "kube-scheduler": f"https://127.0.0.1:{ports['scheduler']}/healthz",
+        "kwok": f"http://127.0.0.1:{ports['kwok']}/healthz",
+    }
+
+
+def new_state(run_dir: Path) -> State:
+    """Fresh certificates, ports and kubeconfigs; nothing is running yet."""
     run_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in (*CONTEXTS, "pki"):
+        # Without state.json nothing was started from here, so leftovers are only files.
+        shutil.rmtree(run_dir / leftover, ignore_errors=True)
     state = State(run_dir=str(run_dir), kubeconfig=str(run_dir / "kubeconfig"))
     write_pki(state.pki)
     infos = [prepare_cluster(state, name) for name in CONTEXTS]
     state.save()
     servers = {i.name: i.server for i in infos}
     write_kubeconfig(Path(state.kubeconfig), kubeconfig_doc(state.pki, servers, CONTEXTS[0]))
-    launch = Launcher(state, die_with_parent)
-    pki = state.pki
+    return state
 
-    def cdir(i: ClusterInfo) -> Path:
-        return Path(i.dir)
 
-    etcds = [launch.start(f"{i.name}/etcd", etcd_argv(bins, cdir(i), i.ports), cdir(i) / "etcd.log") for i in infos]
-    for i, p in zip(infos, etcds, strict=True):
-        wait_for(f"{i.name} etcd", lambda i=i: http_ok(f"http://127.0.0.1:{i.ports['etcd']}/health"), [p], 60)
+def start_etcds(launch: Launcher, bins: Binaries) -> None:
+    infos = list(launch.state.clusters.values())
+    procs = [
+        launch.start(f"{i.name}/etcd", etcd_argv(bins, Path(i.dir), i.ports), Path(i.dir) / "etcd.log") for i in infos
+    ]
+    for info, proc in zip(infos, procs, strict=True):
+        url = health_urls(info)["etcd"]
+        wait_for(f"{info.name} etcd", lambda u=url: http_ok(u), [proc], 60)
 
-    apis = [
+
+def start_apiservers(launch: Launcher, bins: Binaries) -> None:
+    """Start both apiservers, then wait for each to be ready and register its fake node."""
+    pki = launch.state.pki
+    infos = list(launch.state.clusters.values())
+    procs = [
         launch.start(
-            f"{i.name}/kube-apiserver", apiserver_argv(bins, pki, cdir(i), i.ports), cdir(i) / "kube-apiserver.log"
+            f"{i.name}/kube-apiserver",
+            apiserver_argv(bins, pki, Path(i.dir), i.ports),
+            Path(i.dir) / "kube-apiserver.log",
         )
         for i in infos
     ]
-    for i, p in zip(infos, apis, strict=True):
-        wait_for(f"{i.name} kube-apiserver /readyz", lambda i=i: readyz(i.server, pki), [p], 180)
-        status, body = api_request(i.server, pki, "POST", "/api/v1/nodes", fake_node())
+    for info, proc in zip(infos, procs, strict=True):
+        wait_for(f"{info.name} kube-apiserver /readyz", lambda s=info.server: readyz(s, pki), [proc], 180)
+        status, body = api_request(info.server, pki, "POST", "/api/v1/nodes", fake_node())
         if status != 201:
-            raise ClusterError(f"{i.name}: creating node {NODE_NAME} failed: {status} {body}")
+            raise ClusterError(f"{info.name}: creating node {NODE_NAME} failed: {status} {body}")
 
-    for i in infos:
-        d = cdir(i)
-        launch.start(
-            f"{i.name}/kube-controller-manager",
-            controller_manager_argv(bins, pki, d, i.ports, i.name),
-            d / "kube-controller-manager.log",
-        )
+
+def start_controllers(launch: Launcher, bins: Binaries) -> None:
+    pki = launch.state.pki
+    for i in launch.state.clusters.values():
+        d = Path(i.dir)
+        kcm = controller_manager_argv(bins, pki, d, i.ports, i.name)
+        launch.start(f"{i.name}/kube-controller-manager", kcm, d / "kube-controller-manager.log")
         launch.start(f"{i.name}/kube-scheduler", scheduler_argv(bins, d, i.ports), d / "kube-scheduler.log")
         launch.start(f"{i.name}/kwok", kwok_argv(bins, d), d / "kwok.log")
-    for i in infos:
+
+
+def wait_usable(state: State) -> None:
+    """What tests rely on: healthy components, the default namespace and service account, a Ready node."""
+    for i in state.clusters.values():
         procs = [p for p in state.processes if p.name.startswith(f"{i.name}/")]
-        wait_for(
-            f"{i.name} default namespace", lambda i=i: exists(i.server, pki, "/api/v1/namespaces/default"), procs, 120
-        )
-        wait_for(f"{i.name} default service account", lambda i=i: exists(i.server, pki, DEFAULT_SA), procs, 120)
-        wait_for(f"{i.name} node {NODE_NAME} Ready", lambda i=i: node_ready(i.server, pki), procs, 120)
+        for component, url in health_urls(i).items():
+            wait_for(f"{i.name} {component} health", lambda u=url: http_ok(u), procs, 120)
+        checks = {
+            "default namespace": lambda s=i.server: exists(s, state.pki, "/api/v1/namespaces/default"),
+            "default service account": lambda s=i.server: exists(s, state.pki, DEFAULT_SA),
+            f"node {NODE_NAME} Ready": lambda s=i.server: node_ready(s, state.pki),
+        }
+        for what, check in checks.items():
+            wait_for(f"{i.name} {what}", check, procs, 120)
+
+
+def start_clusters(run_dir: Path, bins: Binaries, die_with_parent: bool) -> State:
+    """Start both clusters phase by phase, so the two start-ups overlap."""
+    state = new_state(run_dir)
+    launch = Launcher(state, die_with_parent)
+    start_etcds(launch, bins)
+    start_apiservers(launch, bins)
+    start_controllers(launch, bins)
+    wait_usable(state)
     return state
 
 
 def health(state: State) -> list[str]:
     """Problems with a running set of clusters; empty when everything is up."""
     problems = [f"{p.name} (pid {p.pid}) is not running" for p in state.processes if not alive(p)]
+    started = {p.name for p in state.processes}
+    problems += [
+        f"{c}/{comp} was never started" for c in CONTEXTS for comp in COMPONENTS if f"{c}/{comp}" not in started
+    ]
     for info in state.clusters.values():
         try:
             if not readyz(info.server, state.pki):
                 problems.append(f"{info.name}: {info.server}/readyz is not ok")
         except (OSError, urllib.error.URLError, ssl.SSLError) as exc:
             problems.append(f"{info.name}: {info.server} unreachable ({exc})")
-    expected = {
-        f"{c}/{comp}"
-        for c in CONTEXTS
-        for comp in ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
-    }
-    missing = expected - {p.name for p in state.processes}
-    problems += [f"{m} was never started" for m in sorted(missing)]
+        problems += [f"{info.name}/{c}: {url} is not ok" for c, url in health_urls(info).items() if not http_ok(url)]
     return problems
 
 
@@ -878,7 +961,7 @@ def up(run_dir: Path, die_with_parent: bool = False) -> State:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("up", "down", "status", "kubeconfig", "build"))
+    parser.add_argument("command", choices=("up", "down", "status", "kubeconfig", "build", "gomod"))
     parser.add_argument("--run-dir", type=Path, default=None, help="default: ~/.cache/pyhelmfile/clusters")
     args = parser.parse_args(argv)
     run_dir = (args.run_dir or default_run_dir()).resolve()
@@ -890,6 +973,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(command: str, run_dir: Path) -> int:
+    if command == "gomod":
+        generate_gomod()
+        return 0
     if command == "build":
         bins = ensure_binaries()
         for path in asdict(bins).values():
