@@ -409,6 +409,14 @@ CASES: list[tuple[str, str]] = [
         "durations-more",
         'list (durationRound "-3h") (durationRound "59s") (durationRound "1.5s") (durationRound "8760h1s") (durationRound 5) (duration "-5") (duration "1.5") (duration "")',
     ),
+    (
+        "go-values-in-yaml",
+        'toYaml (dict "t" (toDate "2006-01-02" "2020-03-04") "v" (semver "1.2.3") "z" (toDate "2006-01-02T15:04:05Z07:00" "2020-03-04T05:06:07.5+02:00"))',
+    ),
+    (
+        "offset-zone-printing",
+        'list (toDate "2006-01-02T15:04:05Z07:00" "2020-03-04T05:06:07+02:00" | toString) (toDate "2006-01-02 MST" "2020-03-04 CET" | toString) (toDate "2006-01-02 -0700" "2020-03-04 +0000" | toString)',
+    ),
 ]
 
 # Each must fail in both implementations (one helmfile run per case).

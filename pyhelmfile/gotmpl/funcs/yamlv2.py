@@ -284,7 +284,8 @@ def _node(v: Any) -> yaml.Node:
         return yaml.ScalarNode(STR_TAG, v, style=style)
     to_yaml = getattr(v, "go_yaml", None)
     if to_yaml is not None:
-        return _node(to_yaml())
+        # yaml.v2 writes a time.Time (RFC 3339) as a plain scalar, never quoted
+        return yaml.ScalarNode(STR_TAG, str(to_yaml()), style=None)
     return yaml.ScalarNode(STR_TAG, _scalar_text(v), style=None)
 
 
