@@ -198,7 +198,7 @@ CASES: list[tuple[str, str]] = [
         "fromYaml",
         'fromYaml "a: y\\nb: 1.0\\nc: 1e3\\nd: 0x10\\ne: 2001-12-14\\nf: 017\\ng: ~\\nh: [1, two]\\ni: {k: v}" | toJson',
     ),
-    ("fromYaml-empty", 'fromYaml ""'),
+    ("fromYaml-empty", 'list (fromYaml "") (fromYaml "~") (fromYaml "# only a comment")'),
     ("fromYaml-top-keys", 'fromYaml "y: 1\\n1: 2\\n~: 3\\ntrue: 4\\n1.5: 5" | toJson'),
     # hashes and derived values
     ("hashes", 'list (sha1sum "abc") (sha256sum "abc") (adler32sum "abc")'),
@@ -440,6 +440,17 @@ ERROR_CASES: list[tuple[str, str]] = [
     ("setValueAtPath-missing", '{{ setValueAtPath "a.b.c" 1 (dict "a" (dict)) }}'),
     ("exec-arg-type", '{{ exec "echo" (list 1) }}'),
     ("include-missing", '{{ include "nope" . }}'),
+    ("fromYaml-scalar", '{{ fromYaml "abc" }}'),
+    ("tpl-missing-key", '{{ tpl "{{ .missing }}" (dict) }}'),
+    ("mustToJson-nan", '{{ mustToJson (float64 "NaN") }}'),
+    ("toRawJson-nan", '{{ toRawJson (float64 "NaN") }}'),
+    ("mustFromJson-bad", '{{ mustFromJson "{" }}'),
+    ("semver-bad", '{{ semver "not.a.version" }}'),
+    ("semverCompare-bad", '{{ semverCompare "bad constraint !" "1.0.0" }}'),
+    ("urlParse-bad", '{{ urlParse "%zz" }}'),
+    ("dig-non-string-key", '{{ dig 1 "d" (dict) }}'),
+    ("chunk-zero", "{{ chunk 0 (list 1) }}"),
+    ("wrong-arg-type", '{{ trunc "3" "abc" }}'),
     ("tpl-no-outer-defines", '{{ define "d" }}x{{ end }}{{ tpl "{{ include \\"d\\" . }}" . }}'),
 ]
 
