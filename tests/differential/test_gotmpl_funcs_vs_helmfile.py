@@ -417,6 +417,10 @@ CASES: list[tuple[str, str]] = [
         "offset-zone-printing",
         'list (toDate "2006-01-02T15:04:05Z07:00" "2020-03-04T05:06:07+02:00" | toString) (toDate "2006-01-02 MST" "2020-03-04 CET" | toString) (toDate "2006-01-02 -0700" "2020-03-04 +0000" | toString)',
     ),
+    (
+        "casing-matrix",
+        'list (snakecase "ABC123def") (kebabcase "ABC123def") (camelcase "ABC123def") (snakecase "abc123DEF") (kebabcase "abc123DEF") (camelcase "abc123DEF") (snakecase "a1") (kebabcase "a1") (camelcase "a1") (snakecase "1a") (kebabcase "1a") (camelcase "1a") (snakecase "A1B") (kebabcase "A1B") (camelcase "A1B") (snakecase "Version10Alpha") (kebabcase "Version10Alpha") (camelcase "Version10Alpha") (snakecase "XMLHttpRequest") (kebabcase "XMLHttpRequest") (camelcase "XMLHttpRequest") (snakecase "I18n") (kebabcase "I18n") (camelcase "I18n") (snakecase "ab-CD_ef GH") (kebabcase "ab-CD_ef GH") (camelcase "ab-CD_ef GH") (snakecase "--a--") (kebabcase "--a--") (camelcase "--a--") (snakecase "a..b") (kebabcase "a..b") (camelcase "a..b") (snakecase "já_Ok") (kebabcase "já_Ok") (camelcase "já_Ok") (snakecase "HTTP2Server") (kebabcase "HTTP2Server") (camelcase "HTTP2Server") (snakecase "x86_64") (kebabcase "x86_64") (camelcase "x86_64") (snakecase "getHTTPResponse200OK") (kebabcase "getHTTPResponse200OK") (camelcase "getHTTPResponse200OK") (snakecase "  spaced  out  ") (kebabcase "  spaced  out  ") (camelcase "  spaced  out  ") (snakecase "CamelCase$Dollar") (kebabcase "CamelCase$Dollar") (camelcase "CamelCase$Dollar") (snakecase "a-1-b") (kebabcase "a-1-b") (camelcase "a-1-b")',
+    ),
 ]
 
 # Each must fail in both implementations (one helmfile run per case).
