@@ -458,17 +458,15 @@ def proc_start_ticks(pid: int) -> str | None:
     return fields[19]
 
 
-def reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
-
-
 def alive(proc: Proc) -> bool:
-    reap(proc.pid)
-    if proc_start_ticks(proc.pid) == proc.start_ticks:
-        return True
-    reap(proc.pid)  # it may have turned zombie between the two looks
-    return False
+    try:
+        # Our own child (the pytest fixture's case): only waitpid knows when it has fully exited;
+        # a Go process whose threads are still exiting already shows "Z" in /proc.
+        pid, _ = os.waitpid(proc.pid, os.WNOHANG)
+        return pid == 0
+    except ChildProcessError:
+        pass  # started by an earlier `up` (now init's child), or already reaped
+    return proc_start_ticks(proc.pid) == proc.start_ticks
 
 
 def stop_process(proc: Proc, grace: float = 15.0) -> None:
