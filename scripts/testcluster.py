@@ -324,84 +324,90 @@ def ensure_binaries() -> Binaries:
 # --------------------------------------------------------------------------- certificates
 
 
-def write_pki(pki: Path) -> None:
-    """A CA, the apiservers' serving cert, a system:masters client cert and a service-account key."""
-    # Imported here so `status`/`down` work even where `cryptography` is not installed.
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+class Pki:
+    """Certificates and keys in one directory, each written as <stem>.crt / <stem>.key."""
 
-    pki.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)  # tolerate small clock differences
-    until = now + dt.timedelta(days=3650)
+    def __init__(self, path: Path) -> None:
+        # Imported here so `status`/`down` work even where `cryptography` is not installed.
+        from cryptography.hazmat.primitives.asymmetric import ec
 
-    def key() -> ec.EllipticCurvePrivateKey:
-        return ec.generate_private_key(ec.SECP256R1())  # fast to generate, accepted everywhere in k8s
+        self.path = path
+        self.ec = ec
+        self.signers: dict[str, tuple[Any, Any]] = {}  # CA stem -> (certificate, key)
+        self.now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)  # tolerate small clock differences
+        path.mkdir(parents=True, exist_ok=True)
 
-    def save_key(name: str, k: ec.EllipticCurvePrivateKey) -> None:
-        pem = k.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        (pki / name).write_bytes(pem)
-        (pki / name).chmod(0o600)
+    def key(self, stem: str) -> Any:
+        """An EC P-256 key: fast to generate, and accepted by every Kubernetes component and client."""
+        from cryptography.hazmat.primitives import serialization as ser
 
-    def name(cn: str, org: str | None = None) -> x509.Name:
-        attrs = [x509.NameAttribute(NameOID.COMMON_NAME, cn)]
-        if org:
-            attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org))
-        return x509.Name(attrs)
+        key = self.ec.generate_private_key(self.ec.SECP256R1())
+        pem = key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption())
+        (self.path / f"{stem}.key").write_bytes(pem)
+        (self.path / f"{stem}.key").chmod(0o600)
+        return key
 
-    ca_key = key()
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(name("pyhelmfile-test-ca"))
-        .issuer_name(name("pyhelmfile-test-ca"))
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(until)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
+    def cert(self, stem: str, subject: dict[str, str], issuer: str | None, extensions: list[tuple[Any, bool]]) -> None:
+        """Sign with CA `issuer` (self-signed when None) and write <stem>.crt."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.x509.oid import NameOID
 
-    def leaf(subject: x509.Name, usage: x509.ObjectIdentifier, sans: list[x509.GeneralName]) -> tuple[Any, Any]:
-        k = key()
+        oids = {"CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME}
+        name = x509.Name([x509.NameAttribute(oids[k], v) for k, v in subject.items()])
+        key = self.key(stem)
+        ca_cert, ca_key = self.signers[issuer] if issuer else (None, key)
         builder = (
             x509.CertificateBuilder()
-            .subject_name(subject)
-            .issuer_name(ca.subject)
-            .public_key(k.public_key())
+            .subject_name(name)
+            .issuer_name(ca_cert.subject if ca_cert else name)
+            .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now)
-            .not_valid_after(until)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+            .not_valid_before(self.now)
+            .not_valid_after(self.now + dt.timedelta(days=3650))
         )
+        for extension, critical in extensions:
+            builder = builder.add_extension(extension, critical=critical)
+        cert = builder.sign(ca_key, hashes.SHA256())
+        (self.path / f"{stem}.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        if issuer is None:
+            self.signers[stem] = (cert, key)
+
+    def ca(self, stem: str, cn: str) -> None:
+        from cryptography import x509
+
+        usage = x509.KeyUsage(False, False, False, False, False, True, True, False, False)  # certs + CRLs
+        self.cert(stem, {"CN": cn}, None, [(x509.BasicConstraints(ca=True, path_length=None), True), (usage, True)])
+
+    def leaf(self, stem: str, issuer: str, subject: dict[str, str], server: bool, sans: Sequence[str] = ()) -> None:
+        from cryptography import x509
+        from cryptography.x509.oid import ExtendedKeyUsageOID as Eku
+
+        extensions: list[tuple[Any, bool]] = [
+            (x509.BasicConstraints(ca=False, path_length=None), True),
+            (x509.ExtendedKeyUsage([Eku.SERVER_AUTH if server else Eku.CLIENT_AUTH]), False),
+        ]
         if sans:
-            builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
-        return builder.sign(ca_key, hashes.SHA256()), k
+            names = [x509.IPAddress(ipaddress.ip_address(s)) if s[0].isdigit() else x509.DNSName(s) for s in sans]
+            extensions.append((x509.SubjectAlternativeName(names), False))
+        self.cert(stem, subject, issuer, extensions)
 
-    dns = ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"]
-    sans: list[x509.GeneralName] = [x509.DNSName(d) for d in dns]
-    sans += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ("127.0.0.1", SERVICE_IP)]
-    serving, serving_key = leaf(name("kube-apiserver"), ExtendedKeyUsageOID.SERVER_AUTH, sans)
-    admin, admin_key = leaf(name("pyhelmfile-admin", "system:masters"), ExtendedKeyUsageOID.CLIENT_AUTH, [])
 
-    def save_cert(file: str, cert: x509.Certificate) -> None:
-        (pki / file).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+def write_pki(path: Path) -> None:
+    """CAs, the apiservers' serving cert, a system:masters client cert and the service-account key pair."""
+    from cryptography.hazmat.primitives import serialization as ser
 
-    save_cert("ca.crt", ca)
-    save_key("ca.key", ca_key)
-    save_cert("apiserver.crt", serving)
-    save_key("apiserver.key", serving_key)
-    save_cert("admin.crt", admin)
-    save_key("admin.key", admin_key)
-    sa_key = key()
-    save_key("sa.key", sa_key)
-    pub = sa_key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    (pki / "sa.pub").write_bytes(pub)
+    pki = Pki(path)
+    pki.ca("ca", "pyhelmfile-test-ca")
+    sans = ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "127.0.0.1", SERVICE_IP]
+    pki.leaf("apiserver", "ca", {"CN": "kube-apiserver"}, server=True, sans=sans)
+    pki.leaf("admin", "ca", {"CN": "pyhelmfile-admin", "O": "system:masters"}, server=False)
+    # The front-proxy (request-header) CA, as kubeadm sets it up: without it the controller-manager
+    # and scheduler log an error every few seconds about the missing requestheader CA bundle.
+    pki.ca("front-proxy-ca", "front-proxy-ca")
+    pki.leaf("front-proxy-client", "front-proxy-ca", {"CN": "front-proxy-client"}, server=False)
+    sa = pki.key("sa")
+    (path / "sa.pub").write_bytes(sa.public_key().public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo))
 
 
 def b64file(path: Path) -> str:
@@ -681,6 +687,15 @@ def apiserver_argv(bins: Binaries, pki: Path, cdir: Path, ports: dict[str, int])
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         f"--service-cluster-ip-range={SERVICE_CIDR}",
         "--authorization-mode=RBAC",
+        f"--requestheader-client-ca-file={pki / 'front-proxy-ca.crt'}",
+        "--requestheader-allowed-names=front-proxy-client",
+        "--requestheader-username-headers=X-Remote-User",
+        "--requestheader-group-headers=X-Remote-Group",
+        "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+        f"--proxy-client-cert-file={pki / 'front-proxy-client.crt'}",
+        f"--proxy-client-key-file={pki / 'front-proxy-client.key'}",
+        # Endpoints may not point at loopback, and no pod here could reach the apiserver anyway.
+        "--endpoint-reconciler-type=none",
         "--allow-privileged=true",
         "--profiling=false",
         "--v=1",
