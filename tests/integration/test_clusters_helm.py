@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,13 @@ from typing import Any
 
 import pytest
 
+from scripts import testcluster
 from tests.support.cluster import Clusters
 from tests.support.differential import tmp_env
 from tests.support.toolchain import Toolchain
 
 pytestmark = pytest.mark.cluster
+ROOT = Path(__file__).resolve().parents[2]
 
 CHART_YAML = """\
 apiVersion: v2
@@ -220,3 +223,40 @@ def test_contexts_are_separate_clusters(tools: Toolchain, clusters: Clusters) ->
         nodes = kubectl_json(tools, clusters, context, "get", "nodes")["items"]
         assert [n["metadata"]["name"] for n in nodes] == ["kwok-node-0"]
     assert len(uids) == 2
+
+
+def run_testcluster(run_dir: Path, command: str) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, str(ROOT / "scripts" / "testcluster.py"), command, "--run-dir", str(run_dir)]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=3600)
+
+
+def test_cli_up_reuses_healthy_clusters_and_down_stops_its_pids(tools: Toolchain, tmp_path: Path) -> None:
+    """`make cluster-up` / `cluster-down` as a developer uses them, in a private run dir."""
+    run_dir = tmp_path / "run"
+    try:
+        first = run_testcluster(run_dir, "up")
+        assert first.returncode == 0, first.stderr
+        assert first.stdout.strip() == str(run_dir / "kubeconfig")
+        procs = [testcluster.Proc(**p) for p in json.loads((run_dir / "state.json").read_text())["processes"]]
+        assert sorted(p.name for p in procs) == sorted(
+            f"{c}/{k}" for c in ("stg", "prd") for k in testcluster.COMPONENTS
+        )
+
+        again = run_testcluster(run_dir, "up")
+        assert again.returncode == 0, again.stderr
+        assert again.stdout == first.stdout
+        reused = [testcluster.Proc(**p) for p in json.loads((run_dir / "state.json").read_text())["processes"]]
+        assert reused == procs, "a second `up` must reuse healthy clusters, not restart them"
+
+        assert run_testcluster(run_dir, "status").returncode == 0
+        assert run_testcluster(run_dir, "kubeconfig").stdout.strip() == str(run_dir / "kubeconfig")
+        kubeconfig = str(run_dir / "kubeconfig")
+        for context in ("stg", "prd"):
+            argv = [tools.kubectl, "--kubeconfig", kubeconfig, "--context", context, "get", "--raw", "/readyz"]
+            assert subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout == "ok"
+    finally:
+        down = run_testcluster(run_dir, "down")
+    assert down.returncode == 0, down.stderr
+    assert not run_dir.exists()
+    assert [p.name for p in procs if testcluster.alive(p)] == []
+    assert run_testcluster(run_dir, "status").returncode == 1
