@@ -11,10 +11,19 @@ YAML 1.1 as PyYAML resolves it is not good enough. yaml.v2's rules for an unquot
 
 Mappings load as `LineDict`, a dict that remembers the line of each key, so that callers
 can point errors at file:line.
+
+Writing (`dump`) is yaml.v2's Marshal: yaml.v2's emitter is a port of libyaml, as is PyYAML's,
+so PyYAML does the layout (2-space indent, unindented block lists, folding at 80 columns,
+literal blocks for multi-line strings) with libyaml's double-quoted folding and simple-key
+rules restored; how each scalar looks is decided here as yaml.v2 decides it (a string is
+double-quoted when, written plain, it would read back as something else), and map keys are
+ordered with yaml.v2's digit-aware comparison. `Struct` keeps a Go struct's field order.
 """
 
 from __future__ import annotations
 
+import calendar
+import functools
 import math
 import re
 import typing
@@ -29,32 +38,112 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from pyhelmfile.gotmpl.funcs._conv import parse_go_float, parse_go_int
+
 YAMLError = yaml.YAMLError
 
 _NUMBER_TAG = "tag:pyhelmfile,2024:number"
+STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 _BOOL = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
 _TRUE = frozenset(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"])
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _NUMBER_START = "-+.0123456789"
 _NUMBER = re.compile(r"^[-+]?[.0-9]")
-_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_SPECIAL_FLOATS = {
-    ".inf": math.inf,
-    ".Inf": math.inf,
-    ".INF": math.inf,
-    "+.inf": math.inf,
-    "+.Inf": math.inf,
-    "+.INF": math.inf,
-    "-.inf": -math.inf,
-    "-.Inf": -math.inf,
-    "-.INF": -math.inf,
-    ".nan": math.nan,
-    ".NaN": math.nan,
-    ".NAN": math.nan,
+_BOOLS = {
+    **dict.fromkeys(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"], True),
+    **dict.fromkeys(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"], False),
 }
-_INT64_MIN, _UINT64_MAX = -(1 << 63), (1 << 64) - 1
-_GO_INT = re.compile(r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
+_NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+_SPECIAL_FLOATS = {
+    **dict.fromkeys([".nan", ".NaN", ".NAN"], math.nan),
+    **dict.fromkeys([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], math.inf),
+    **dict.fromkeys(["-.inf", "-.Inf", "-.INF"], -math.inf),
+}
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2}))"
+    r"|(?: [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]{1,9})?))?"
+)
+_UNRESOLVED = object()
+
+
+def _timestamp_ok(s: str) -> bool:
+    """yaml.v2's parseTimestamp: time.Parse with its four layouts (field ranges are checked)."""
+    m = _TIMESTAMP.fullmatch(s)
+    if not m:
+        return False
+    nums = [int(x) for x in re.findall(r"[0-9]+", s)[:6]]
+    y, mo, d = nums[:3]
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return False
+    if d > calendar.monthrange(y, mo)[1]:
+        return False
+    if len(nums) >= 6:
+        h, mi, sec = nums[3:6]
+        if h > 23 or mi > 59 or sec > 59:
+            return False
+    return True
+
+
+def _parse_uint64(s: str) -> int | None:
+    """strconv.ParseUint(s, 0, 64) for values beyond int64 (no sign allowed)."""
+    if not s or s[0] in "+-":
+        return None
+    negative = parse_go_int("-" + s)  # Go's syntax check; exact for magnitudes up to 2**63
+    if negative is not None:
+        value = -negative
+    else:
+        try:
+            value = int(s, 8) if len(s) > 1 and s[0] == "0" and s[1].isdigit() else int(s, 0)
+        except ValueError:
+            return None
+    return value if (1 << 63) <= value < (1 << 64) else None
+
+
+def resolve_plain(s: str) -> Any:
+    """The value yaml.v2 gives a plain scalar; `_UNRESOLVED` means it stays a string."""
+    hint = s[0] if s else ""
+    if s in _NULLS:
+        return None
+    if s in _BOOLS:
+        return _BOOLS[s]
+    if s in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[s]
+    if s == "<<":
+        return _UNRESOLVED
+    if hint == ".":
+        f = parse_go_float(s)
+        return _UNRESOLVED if f is None else f
+    if hint and (hint in "+-" or hint.isdigit()):
+        if _timestamp_ok(s):
+            return _UNRESOLVED  # a time.Time, which yaml.v2 hands to interface{} as the string
+        plain = s.replace("_", "")
+        n = parse_go_int(plain)
+        if n is not None:
+            return n
+        u = _parse_uint64(plain)
+        if u is not None:
+            return u
+        if _YAML_FLOAT.fullmatch(plain):
+            f = parse_go_float(plain)
+            if f is not None:
+                return f
+        if plain.startswith(("0b", "-0b")):
+            digits = plain.split("b", 1)[1]
+            if digits and set(digits) <= {"0", "1"}:
+                return int(plain.replace("0b", ""), 2)
+    return _UNRESOLVED
+
+
+def resolve_number(text: str) -> Any:
+    """The value yaml.v2 gives an unquoted scalar that starts like a number (else the text)."""
+    value = resolve_plain(text)
+    return text if value is _UNRESOLVED else value
 
 
 class LineDict(dict[Any, Any]):
@@ -69,46 +158,6 @@ class LineDict(dict[Any, Any]):
 
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
-
-
-def parse_go_int(text: str) -> int | None:
-    """strconv.ParseInt/ParseUint(text, 0, 64) after yaml.v2 removed underscores; None if not an int."""
-    plain = text.replace("_", "")
-    if not _GO_INT.match(plain):
-        return None
-    sign = -1 if plain.startswith("-") else 1
-    digits = plain.lstrip("+-")
-    prefix = digits[:2].lower()
-    if prefix == "0x":
-        value = int(digits[2:], 16)
-    elif prefix == "0o":
-        value = int(digits[2:], 8)
-    elif prefix == "0b":
-        value = int(digits[2:], 2)
-    elif len(digits) > 1 and digits.startswith("0"):
-        value = int(digits[1:], 8)
-    else:
-        value = int(digits)
-    value *= sign
-    if _INT64_MIN <= value <= _UINT64_MAX:
-        return value
-    return None
-
-
-def resolve_number(text: str) -> int | float | str:
-    """The value yaml.v2 gives an unquoted scalar that starts like a number."""
-    if text in _SPECIAL_FLOATS:
-        return _SPECIAL_FLOATS[text]
-    as_int = parse_go_int(text)
-    if as_int is not None:
-        return as_int
-    plain = text.replace("_", "")
-    if _FLOAT.match(plain):
-        try:
-            return float(plain)
-        except ValueError:  # pragma: no cover - the regex only admits valid floats
-            pass
-    return text
 
 
 class GoResolver(BaseResolver):
@@ -126,11 +175,11 @@ class GoConstructor(SafeConstructor):
     def construct_go_bool(self, node: yaml.ScalarNode) -> bool:
         return str(self.construct_scalar(node)) in _TRUE
 
-    def construct_go_number(self, node: yaml.ScalarNode) -> int | float | str:
+    def construct_go_number(self, node: yaml.ScalarNode) -> Any:
         return resolve_number(str(self.construct_scalar(node)))
 
     def construct_go_int(self, node: yaml.ScalarNode) -> int:
-        value = parse_go_int(str(self.construct_scalar(node)))
+        value = parse_go_int(str(self.construct_scalar(node)).replace("_", ""))
         if value is None:
             raise ConstructorError(None, None, f"cannot decode {node.value!r} as an int", node.start_mark)
         return value
@@ -183,13 +232,55 @@ else:  # pragma: no cover - depends on how PyYAML was built
             GoResolver.__init__(self)
 
 
-def load(text: str | bytes) -> Any:
-    """One YAML document as yaml.v2 would decode it into interface{} (None for an empty one)."""
-    return yaml.load(text, Loader=typing.cast(Any, GoLoader))
+def load(text: str | bytes, *, string_keys_at_top: bool = False) -> Any:
+    """One YAML document as yaml.v2 decodes it into interface{} (None for an empty one).
+
+    With `string_keys_at_top`, it is Unmarshal into map[string]interface{} as helmfile's
+    fromYaml and values loading do: each top-level key is its source text (`y`, `1`, `~`
+    stay strings) while nested maps keep resolved keys.
+    """
+    loader = GoLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if string_keys_at_top and isinstance(node, yaml.MappingNode):
+            loader.flatten_mapping(node)
+            out = LineDict()
+            out.line = node.start_mark.line + 1
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise ConstructorError(
+                        None, None, "cannot unmarshal a collection into a string key", key_node.start_mark
+                    )
+                key = key_node.value
+                if not key_node.style and resolve_plain(key) is None:
+                    key = ""  # a null decoded into a string
+                out[key] = loader.construct_object(value_node, deep=True)
+                out.key_lines[key] = key_node.start_mark.line + 1
+            return out
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def load_all(text: str | bytes) -> list[Any]:
     return list(yaml.load_all(text, Loader=typing.cast(Any, GoLoader)))
+
+
+def non_string_key(value: Any) -> Any:
+    """The first map key (at any depth) that is not a string, or None: helmfile rejects them."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    return key
+                stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def error_line(exc: yaml.YAMLError) -> int | None:
@@ -206,53 +297,96 @@ def error_message(exc: yaml.YAMLError) -> str:
     return ": ".join(parts) if parts else str(exc).splitlines()[0]
 
 
-# --- writing: yaml.v2's Marshal ---------------------------------------------------------------
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_BASE60 = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
-_TIMESTAMP = re.compile(
-    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
-    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?$"
-)
+def _needs_quotes(s: str) -> bool:
+    """yaml.v2 stringv: quote when the plain form would not read back as this string."""
+    if resolve_plain(s) is not _UNRESOLVED or _BASE60.fullmatch(s):
+        return True
+    return bool(s[:1].isdigit() and _timestamp_ok(s))
 
 
-def plain_tag(text: str) -> str:
-    """The tag yaml.v2's resolve() gives an unquoted scalar (timestamps count as timestamps)."""
-    if _NULL.match(text):
-        return "tag:yaml.org,2002:null"
-    if _BOOL.match(text):
-        return "tag:yaml.org,2002:bool"
-    if text == "<<":
-        return "tag:yaml.org,2002:merge"
-    if text and text[0] in _NUMBER_START:
-        value = resolve_number(text)
-        if isinstance(value, int):
-            return "tag:yaml.org,2002:int"
-        if isinstance(value, float):
-            return "tag:yaml.org,2002:float"
-        if _TIMESTAMP.match(text):
-            return "tag:yaml.org,2002:timestamp"
-    return _STR_TAG
+# --- writing -------------------------------------------------------------------------------
 
 
-def natural_less(a: Any, b: Any) -> bool:
-    """yaml.v2's keyList.Less: numbers before strings, and strings compared with digit runs as numbers."""
-    a_num = isinstance(a, (int, float)) and not isinstance(a, bool)
-    b_num = isinstance(b, (int, float)) and not isinstance(b, bool)
-    if a_num and b_num:
-        return bool(a < b)
-    if not (isinstance(a, str) and isinstance(b, str)):
-        return _kind_rank(a) < _kind_rank(b)
+class _Dumper(yaml.SafeDumper):
+    """No implicit resolvers: every scalar we emit is already text in the style we chose."""
+
+    def check_simple_key(self) -> bool:
+        # libyaml (and so yaml.v2) writes an empty scalar as a simple key (`"": 1`); PyYAML
+        # would fall back to the complex `? ""` form.
+        event = self.event
+        if isinstance(event, yaml.ScalarEvent) and event.value == "":
+            return True
+        return bool(super().check_simple_key())
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        """libyaml's double-quoted writer, as yaml.v2 has it.
+
+        PyYAML folds long double-quoted scalars with a `\\` line continuation; libyaml breaks
+        at a single space (which the line break then stands for) and only escapes a second one.
+        """
+        self.write_indicator('"', True)
+        spaces = False
+        i = 0
+        n = len(text)
+        while i < n:
+            ch = text[i]
+            code = ord(ch)
+            printable = ch == "\n" or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            if not printable or ch in '"\\\x85\u2028\u2029\ufeff\n\r':
+                esc = self.ESCAPE_REPLACEMENTS.get(ch)
+                if esc is None or ch == "\xa0":
+                    if code <= 0xFF:
+                        esc = f"x{code:02X}"
+                    elif code <= 0xFFFF:
+                        esc = f"u{code:04X}"
+                    else:
+                        esc = f"U{code:08X}"
+                self._put("\\" + esc)
+                spaces = False
+            elif ch == " ":
+                if split and not spaces and self.column > self.best_width and 0 < i < n - 1:
+                    self.write_indent()
+                    if text[i + 1] == " ":
+                        self._put("\\")
+                else:
+                    self._put(" ")
+                spaces = True
+            else:
+                self._put(ch)
+                spaces = False
+            i += 1
+        self.write_indicator('"', False)
+
+    def _put(self, data: str) -> None:
+        self.column += len(data)
+        self.stream.write(data.encode(self.encoding) if self.encoding else data)
+
+    def analyze_scalar(self, scalar: str) -> Any:
+        # libyaml's printable set stops at U+FFFD and leaves out NEL: such text is escaped in
+        # double quotes by yaml.v2 (`"emoji\U0001F600"`), where PyYAML would write it plain.
+        analysis = super().analyze_scalar(scalar)
+        if any(ch == "\x85" or ord(ch) > 0xFFFD for ch in scalar):
+            analysis.allow_flow_plain = analysis.allow_block_plain = False
+            analysis.allow_single_quoted = analysis.allow_block = False
+        return analysis
+
+
+_Dumper.yaml_implicit_resolvers = {}
+
+
+def _key_less(a: str, b: str) -> bool:
+    """yaml.v2 keyList.Less for two string keys: letters before digits, digit runs numerically."""
     for i in range(min(len(a), len(b))):
-        if a[i] == b[i]:
+        ca, cb = a[i], b[i]
+        if ca == cb:
             continue
-        al, bl = a[i].isalpha(), b[i].isalpha()
+        al, bl = ca.isalpha(), cb.isalpha()
         if al and bl:
-            return a[i] < b[i]
+            return ca < cb
         if al or bl:
             return bl
         an = bn = 0
-        if a[i] == "0" or b[i] == "0":
+        if ca == "0" or cb == "0":
             j = i - 1
             while j >= 0 and a[j].isdigit():
                 if a[j] != "0":
@@ -261,107 +395,90 @@ def natural_less(a: Any, b: Any) -> bool:
                 j -= 1
         ai = i
         while ai < len(a) and a[ai].isdigit():
-            an = an * 10 + int(a[ai])
+            an = an * 10 + (ord(a[ai]) - 48)
             ai += 1
         bi = i
         while bi < len(b) and b[bi].isdigit():
-            bn = bn * 10 + int(b[bi])
+            bn = bn * 10 + (ord(b[bi]) - 48)
             bi += 1
         if an != bn:
             return an < bn
         if ai != bi:
             return ai < bi
-        return a[i] < b[i]
+        return ca < cb
     return len(a) < len(b)
 
 
-def _kind_rank(value: Any) -> int:
-    """reflect.Kind order for keys of different kinds (Bool < Int < Float64 < String)."""
-    if isinstance(value, bool):
-        return 1
-    if isinstance(value, int):
-        return 2
-    if isinstance(value, float):
-        return 14
-    if isinstance(value, str):
-        return 24
-    return 30
+def _key_rank(k: Any) -> tuple[int, Any]:
+    if isinstance(k, bool):
+        return (0, float(k))
+    if isinstance(k, int | float):
+        return (0, float(k))
+    return (1, k)
 
 
-def sorted_keys(mapping: dict[Any, Any]) -> list[Any]:
-    import functools
+def _compare_keys(a: Any, b: Any) -> int:
+    ra, rb = _key_rank(a), _key_rank(b)
+    if ra[0] != rb[0]:
+        return -1 if ra[0] < rb[0] else 1
+    if ra[0] == 0:
+        return -1 if ra[1] < rb[1] else (1 if ra[1] > rb[1] else 0)
+    if not isinstance(a, str) or not isinstance(b, str):
+        return 0
+    if _key_less(a, b):
+        return -1
+    return 1 if _key_less(b, a) else 0
 
-    return sorted(mapping, key=functools.cmp_to_key(lambda x, y: -1 if natural_less(x, y) else 1))
+
+def _scalar_text(v: Any) -> str:
+    from pyhelmfile.gotmpl.gofmt import format_float
+
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ".nan"
+        if math.isinf(v):
+            return ".inf" if v > 0 else "-.inf"
+        return str(format_float(v, "g", -1))
+    return str(v)
 
 
 class Struct(dict[str, Any]):
     """A mapping written in insertion order, as yaml.v2 writes a Go struct's fields."""
 
 
-class _GoDumpResolver(BaseResolver):
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and implicit[0]:
-            return plain_tag(value)
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-
-
-class _GoRepresenter(yaml.representer.SafeRepresenter):
-    def represent_go_str(self, data: str) -> yaml.ScalarNode:
-        if "\n" in data:
+def _node(v: Any) -> yaml.Node:
+    if isinstance(v, Struct):
+        return yaml.MappingNode(_MAP_TAG, [(_node(k), _node(x)) for k, x in v.items()], flow_style=False)
+    if isinstance(v, dict):
+        keys = sorted(v.keys(), key=functools.cmp_to_key(_compare_keys))
+        return yaml.MappingNode(_MAP_TAG, [(_node(k), _node(v[k])) for k in keys], flow_style=False)
+    if isinstance(v, list | tuple):
+        return yaml.SequenceNode(_SEQ_TAG, [_node(x) for x in v], flow_style=False)
+    if isinstance(v, str):
+        if "\n" in v:
             style: str | None = "|"
-        elif plain_tag(data) == _STR_TAG and not _BASE60.match(data):
-            style = None  # plain, or single-quoted where the emitter cannot write it plain
-        else:
+        elif _needs_quotes(v):
             style = '"'
-        return self.represent_scalar(_STR_TAG, data, style=style)
-
-    def represent_go_scalar(self, data: Any) -> yaml.ScalarNode:
-        if data is None:
-            text = "null"
-        elif isinstance(data, bool):
-            text = "true" if data else "false"
-        elif isinstance(data, int):
-            text = str(data)
         else:
-            text = _format_yaml_float(data)
-        return self.represent_scalar(plain_tag(text), text)
-
-    def represent_go_struct(self, data: Struct) -> yaml.MappingNode:
-        return self.represent_mapping("tag:yaml.org,2002:map", list(data.items()))
-
-    def represent_go_map(self, data: dict[Any, Any]) -> yaml.MappingNode:
-        return self.represent_mapping("tag:yaml.org,2002:map", [(k, data[k]) for k in sorted_keys(data)])
-
-
-def _format_yaml_float(value: float) -> str:
-    if math.isnan(value):
-        return ".nan"
-    if math.isinf(value):
-        return ".inf" if value > 0 else "-.inf"
-    from pyhelmfile.gotmpl.gofmt import format_float
-
-    return format_float(value, "g", -1)
+            style = None
+        return yaml.ScalarNode(STR_TAG, v, style=style)
+    to_yaml = getattr(v, "go_yaml", None)
+    if to_yaml is not None:
+        # yaml.v2 writes a time.Time (RFC 3339) as a plain scalar, never quoted
+        return yaml.ScalarNode(STR_TAG, str(to_yaml()), style=None)
+    return yaml.ScalarNode(STR_TAG, _scalar_text(v), style=None)
 
 
-_GoRepresenter.add_representer(str, _GoRepresenter.represent_go_str)
-for _scalar_type in (type(None), bool, int, float):
-    _GoRepresenter.add_representer(_scalar_type, _GoRepresenter.represent_go_scalar)
-_GoRepresenter.add_representer(dict, _GoRepresenter.represent_go_map)
-_GoRepresenter.add_representer(LineDict, _GoRepresenter.represent_go_map)
-_GoRepresenter.add_representer(Struct, _GoRepresenter.represent_go_struct)
-
-
-class _GoDumper(yaml.emitter.Emitter, yaml.serializer.Serializer, _GoRepresenter, _GoDumpResolver):
-    def __init__(self, stream: Any, **_ignored: Any) -> None:
-        yaml.emitter.Emitter.__init__(self, stream, indent=2, width=80, allow_unicode=True)
-        yaml.serializer.Serializer.__init__(self)
-        _GoRepresenter.__init__(self, default_flow_style=False, sort_keys=False)
-        _GoDumpResolver.__init__(self)
-
-
-def dump(value: Any) -> str:
-    """yaml.v2's Marshal(value): what helmfile's toYaml and its state/values output write."""
-    text: str = yaml.dump(value, Dumper=typing.cast(Any, _GoDumper))
-    if text.endswith("\n...\n"):  # PyYAML ends a lone plain scalar document explicitly; yaml.v2 does not
+def dump(v: Any) -> str:
+    """yaml.v2 Marshal."""
+    text = yaml.serialize(_node(v), Dumper=_Dumper, allow_unicode=True, width=80, indent=2)
+    # PyYAML closes a plain root scalar with a document end marker that yaml.v2 does not write.
+    if not isinstance(v, dict | list | tuple) and text.endswith("\n...\n"):
         text = text[: -len("...\n")]
     return text

@@ -110,6 +110,23 @@ def _parse_cached(name: str, text: str, funcs: frozenset[str], left: str, right:
     return trees
 
 
+class _FuncInfos(dict[str, FuncInfo]):
+    """Function infos built on first use: a template calls a few of the hundreds it is given."""
+
+    def __init__(self, funcs: Mapping[str, Callable[..., Any]]) -> None:
+        super().__init__()
+        self._funcs = funcs
+
+    def get(self, name: str, default: Any = None) -> Any:
+        info = super().get(name)
+        if info is None:
+            fn = self._funcs.get(name)
+            if fn is None:
+                return default
+            info = self[name] = func_info(fn)
+        return info
+
+
 class Template:
     """A parsed template plus the templates it {{define}}s (Go's template set)."""
 
@@ -133,7 +150,7 @@ class Template:
         self.left_delim = left_delim or "{{"
         self.right_delim = right_delim or "}}"
         self._names = frozenset(self.funcs) | BUILTIN_NAMES
-        self.func_infos: dict[str, FuncInfo] = {k: func_info(v) for k, v in self.funcs.items()}
+        self.func_infos: dict[str, FuncInfo] = _FuncInfos(self.funcs)
         self._trees = _parse_cached(name, text, self._names, self.left_delim, self.right_delim)
         self.tree: Tree | None = self._trees.get(name)
 

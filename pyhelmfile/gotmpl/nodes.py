@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from pyhelmfile.gotmpl.parse import Tree
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class Node:
     pos: int
     tree: Tree | None = field(default=None, repr=False)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class TextNode(Node):
     text: str = ""
 
@@ -30,7 +30,7 @@ class TextNode(Node):
         return self.text
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class CommentNode(Node):
     text: str = ""
 
@@ -38,7 +38,7 @@ class CommentNode(Node):
         return "{{" + self.text + "}}"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ListNode(Node):
     nodes: list[Node] = field(default_factory=list)
 
@@ -46,19 +46,19 @@ class ListNode(Node):
         return "".join(str(n) for n in self.nodes)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class DotNode(Node):
     def __str__(self) -> str:
         return "."
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class NilNode(Node):
     def __str__(self) -> str:
         return "nil"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class BoolNode(Node):
     value: bool = False
 
@@ -66,7 +66,7 @@ class BoolNode(Node):
         return "true" if self.value else "false"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class NumberNode(Node):
     """A numeric constant; `value` is what the executor uses (int, float or complex)."""
 
@@ -84,7 +84,7 @@ class NumberNode(Node):
         return self.text
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class StringNode(Node):
     quoted: str = ""
     text: str = ""
@@ -93,7 +93,7 @@ class StringNode(Node):
         return self.quoted
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class IdentifierNode(Node):
     ident: str = ""
 
@@ -101,7 +101,7 @@ class IdentifierNode(Node):
         return self.ident
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class VariableNode(Node):
     ident: list[str] = field(default_factory=list)
 
@@ -109,7 +109,7 @@ class VariableNode(Node):
         return ".".join(self.ident)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class FieldNode(Node):
     ident: list[str] = field(default_factory=list)
 
@@ -117,7 +117,7 @@ class FieldNode(Node):
         return "".join("." + i for i in self.ident)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ChainNode(Node):
     node: Node | None = None
     fields: list[str] = field(default_factory=list)
@@ -127,7 +127,7 @@ class ChainNode(Node):
         return inner + "".join("." + f for f in self.fields)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class CommandNode(Node):
     args: list[Node] = field(default_factory=list)
 
@@ -135,7 +135,7 @@ class CommandNode(Node):
         return " ".join(f"({a})" if isinstance(a, PipeNode) else str(a) for a in self.args)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class PipeNode(Node):
     line: int = 0
     is_assign: bool = False
@@ -149,7 +149,7 @@ class PipeNode(Node):
         return s + " | ".join(str(c) for c in self.cmds)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ActionNode(Node):
     line: int = 0
     pipe: PipeNode | None = None
@@ -158,7 +158,7 @@ class ActionNode(Node):
         return "{{" + str(self.pipe) + "}}"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class BranchNode(Node):
     line: int = 0
     pipe: PipeNode | None = None
@@ -173,22 +173,22 @@ class BranchNode(Node):
         return s + "{{end}}"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class IfNode(BranchNode):
     keyword = "if"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class RangeNode(BranchNode):
     keyword = "range"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class WithNode(BranchNode):
     keyword = "with"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class BreakNode(Node):
     line: int = 0
 
@@ -196,7 +196,7 @@ class BreakNode(Node):
         return "{{break}}"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ContinueNode(Node):
     line: int = 0
 
@@ -204,7 +204,7 @@ class ContinueNode(Node):
         return "{{continue}}"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class TemplateNode(Node):
     line: int = 0
     name: str = ""
@@ -217,13 +217,13 @@ class TemplateNode(Node):
         return s + "}}"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class EndNode(Node):
     def __str__(self) -> str:
         return "{{end}}"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ElseNode(Node):
     line: int = 0
 

@@ -43,7 +43,7 @@ def _pointers(cls: type) -> frozenset[str]:
 def to_go(value: Any) -> Any:
     """Spec dataclasses as ordered structs (omitempty applied), everything else as it is."""
     if isinstance(value, SubHelmfileSpec):
-        fields = {"path": value.path, "selectors": value.selectors, "values": value.values}
+        fields: dict[str, Any] = {"path": value.path, "selectors": value.selectors, "values": value.values}
         if value.selectors_inherited:
             fields["selectorsInherited"] = True
         return goyaml.Struct({k: to_go(v) for k, v in fields.items() if not _is_zero(v)})

@@ -8,6 +8,7 @@ and the `_*.tpl` helper templates found in the base directory.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 from typing import Any
@@ -25,6 +26,14 @@ class RenderError(TemplateError):
         self.partial = partial
 
 
+@functools.lru_cache(maxsize=64)
+def _funcs(base_dir: str, pre_render: bool) -> dict[str, Any]:
+    """helmfile's function map for a directory; built once per run (it reads the environment live)."""
+    from pyhelmfile.gotmpl.funcs import helmfile_funcs
+
+    return helmfile_funcs(base_dir, pre_render=pre_render)
+
+
 class Renderer:
     def __init__(self, base_dir: str, data: Any, *, pre_render: bool = False) -> None:
         self.base_dir = base_dir
@@ -34,9 +43,8 @@ class Renderer:
     def _template(self, text: str) -> Any:
         """The text parsed as `stringTemplate`, with the defines of the `_*.tpl` helpers beside it."""
         from pyhelmfile import gotmpl
-        from pyhelmfile.gotmpl.funcs import helmfile_funcs
 
-        funcs = helmfile_funcs(self.base_dir, pre_render=self.pre_render)
+        funcs = _funcs(self.base_dir, self.pre_render)
         missingkey = "zero" if self.pre_render else "error"
         template = None
         for path in sorted(glob.glob(os.path.join(self.base_dir, "_*.tpl"))):

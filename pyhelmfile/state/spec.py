@@ -7,8 +7,47 @@ matters: helmfile distinguishes "unset" from "false"/"0" when applying helmDefau
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
+
+_DEFAULTS: dict[type, tuple[tuple[str, Any, Any], ...]] = {}
+
+
+def _defaults(cls: type) -> tuple[tuple[str, Any, Any], ...]:
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = _DEFAULTS[cls] = tuple((f.name, f.default, f.default_factory) for f in dataclasses.fields(cls))
+    return found
+
+
+class _Spec:
+    """One generic __init__/__eq__/__repr__ for all spec classes.
+
+    dataclasses would generate them per class at import, which costs more start-up time
+    than the whole of loading a typical state file; specs are few, so a loop is fine.
+    """
+
+    def __init__(self, **values: Any) -> None:
+        for name, default, factory in _defaults(type(self)):
+            if name in values:
+                value = values.pop(name)
+            elif factory is not dataclasses.MISSING:
+                value = factory()
+            else:
+                value = default
+            object.__setattr__(self, name, value)
+        if values:
+            raise TypeError(f"{type(self).__name__} has no field {next(iter(values))!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({fields})"
 
 
 def y(key: str, default: Any = None, *, factory: Any = None, keep: bool = False) -> Any:
@@ -19,16 +58,16 @@ def y(key: str, default: Any = None, *, factory: Any = None, keep: bool = False)
     return field(default=default, metadata=meta)
 
 
-@dataclass
-class SetValue:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class SetValue(_Spec):
     name: str = y("name", "")
     value: str = y("value", "")
     file: str = y("file", "")
     values: list[str] = y("values", factory=list)
 
 
-@dataclass
-class Hook:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class Hook(_Spec):
     name: str = y("name", "", keep=True)
     events: list[str] = y("events", factory=list, keep=True)
     command: str = y("command", "", keep=True)
@@ -37,21 +76,21 @@ class Hook:
     showlogs: bool = y("showlogs", False, keep=True)
 
 
-@dataclass
-class Dependency:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class Dependency(_Spec):
     chart: str = y("chart", "", keep=True)
     version: str = y("version", "", keep=True)
     alias: str = y("alias", "", keep=True)
 
 
-@dataclass
-class Inherit:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class Inherit(_Spec):
     template: str = y("template", "")
     except_: list[str] = y("except", factory=list)
 
 
-@dataclass
-class ReleaseSpec:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class ReleaseSpec(_Spec):
     chart: str = y("chart", "")
     chart_path: str = y("chartPath", "")
     directory: str = y("directory", "")
@@ -115,13 +154,13 @@ class ReleaseSpec:
         return self.chart_path or self.chart
 
 
-@dataclass
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class TemplateSpec(ReleaseSpec):
     """`templates:` entries: a release spec used through YAML anchors or `inherit:`."""
 
 
-@dataclass
-class HelmSpec:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class HelmSpec(_Spec):
     kube_context: str = y("kubeContext", "")
     args: list[str] = y("args", factory=list)
     diff_args: list[str] = y("diffArgs", factory=list)
@@ -152,8 +191,8 @@ class HelmSpec:
     delete_timeout: int = y("deleteTimeout", 0, keep=True)
 
 
-@dataclass
-class RepositorySpec:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class RepositorySpec(_Spec):
     name: str = y("name", "")
     url: str = y("url", "")
     ca_file: str = y("caFile", "")
@@ -169,13 +208,13 @@ class RepositorySpec:
     skip_tls_verify: bool = y("skipTLSVerify", False)
 
 
-@dataclass
-class MissingFileHandlerConfig:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class MissingFileHandlerConfig(_Spec):
     ignore_missing_git_branch: bool = y("ignoreMissingGitBranch", False)
 
 
-@dataclass
-class EnvironmentSpec:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class EnvironmentSpec(_Spec):
     values: list[Any] = y("values", factory=list)
     secrets: list[str] = y("secrets", factory=list)
     kube_context: str = y("kubeContext", "")
@@ -185,8 +224,8 @@ class EnvironmentSpec:
     )
 
 
-@dataclass
-class SubHelmfileSpec:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class SubHelmfileSpec(_Spec):
     """`helmfiles:` entries: a path (or glob), or a map with path, selectors and values."""
 
     path: str = y("path", "")
@@ -195,8 +234,8 @@ class SubHelmfileSpec:
     values: list[Any] = y("values", factory=list)
 
 
-@dataclass
-class ReleaseSetSpec:
+@dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
+class ReleaseSetSpec(_Spec):
     """One helmfile state file (after rendering), helmfile's ReleaseSetSpec."""
 
     helm_binary: str = y("helmBinary", "")

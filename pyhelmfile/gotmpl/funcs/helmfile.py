@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pyhelmfile.gotmpl.funcs import yamlv2
+from pyhelmfile import goyaml
 from pyhelmfile.gotmpl.funcs._conv import as_map, as_str, go_str, is_list, type_name
 from pyhelmfile.gotmpl.funcs._errors import FuncError
 
@@ -104,13 +104,16 @@ def set_value_at_path(path: Any, value: Any, values: Any) -> dict[str, Any]:
 
 
 def to_yaml(v: Any) -> str:
-    return yamlv2.dump(v)
+    return goyaml.dump(v)
 
 
 def from_yaml(s: Any) -> dict[str, Any]:
     text = as_str(s)
     try:
-        data = yamlv2.load(text, string_keys_at_top=True)
+        data = goyaml.load(text, string_keys_at_top=True)
+        bad_key = goyaml.non_string_key(data)
+        if bad_key is not None:
+            raise ValueError(f"unexpected type of key in map: expected string, got {type(bad_key).__name__}")
     except Exception as err:  # PyYAML's errors and ours: report like helmfile
         raise FuncError(f"yaml: {_yaml_message(err)}, offending yaml: {text}") from None
     if data is None:
@@ -344,7 +347,7 @@ class SecretResolver:
             raise FuncError(f"expand {spec}: {_os_error('open', p, err)}") from None
         if not fragment:
             return text
-        data: Any = yamlv2.load(text)
+        data: Any = goyaml.load(text)
         for key in [k for k in fragment.split("/") if k]:
             if not isinstance(data, dict) or key not in data:
                 raise FuncError(f"expand {spec}: no value found for key {key!r}")
