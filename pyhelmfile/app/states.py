@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import glob
-import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyhelmfile import log
 from pyhelmfile.errors import ConfigError, NoMatchingReleaseError
 from pyhelmfile.state.loader import DesiredStateLoader, HelmState, LoadOptions, UndefinedEnvError
 from pyhelmfile.state.release import check_duplicates, execute_templates, mark_excluded, with_overrides
-
-log = logging.getLogger("pyhelmfile")
 
 DEFAULT_HELMFILE = "helmfile.yaml"
 DEFAULT_HELMFILE_DIR = "helmfile.d"

@@ -7,19 +7,16 @@ build`): the merged values do not depend on the chart, so that work is skipped.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 from typing import Any
 
-from pyhelmfile import goyaml
+from pyhelmfile import goyaml, log
 from pyhelmfile.app.states import RunOptions, StateVisitor
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import desired
 from pyhelmfile.state.spec import ReleaseSpec
 from pyhelmfile.state.values import merged_values, values_documents
-
-log = logging.getLogger("pyhelmfile")
 
 DEFAULT_OUTPUT_TEMPLATE = "{{ .State.BaseName }}-{{ .State.AbsPathSHA1 }}/{{ .Release.Name }}.yaml"
 

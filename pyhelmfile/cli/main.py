@@ -96,23 +96,9 @@ def cli(ctx: click.Context, /, **flags: Any) -> None:
 
 def _configure_logging(opts: GlobalOptions) -> None:
     """Log lines go to stderr, plain, at helmfile's levels (-q is warn, --debug is debug)."""
-    import logging
+    from pyhelmfile import log
 
-    level = "debug" if opts.debug else "warn" if opts.quiet else opts.log_level
-    numeric = {
-        "debug": logging.DEBUG,
-        "info": logging.INFO,
-        "warn": logging.WARNING,
-        "warning": logging.WARNING,
-        "error": logging.ERROR,
-    }.get(level.lower(), logging.INFO)
-    logger = logging.getLogger("pyhelmfile")
-    logger.setLevel(numeric)
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-    logger.propagate = False
+    log.set_level("debug" if opts.debug else "warn" if opts.quiet else opts.log_level)
 
 
 def main(argv: list[str] | None = None) -> None:

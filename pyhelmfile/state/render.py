@@ -34,6 +34,16 @@ def _funcs(base_dir: str, pre_render: bool) -> dict[str, Any]:
     return helmfile_funcs(base_dir, pre_render=pre_render)
 
 
+@functools.lru_cache(maxsize=64)
+def _helper_templates(base_dir: str) -> tuple[tuple[str, str], ...]:
+    """The `_*.tpl` files of a directory (path, text), read once per run."""
+    helpers = []
+    for path in sorted(glob.glob(os.path.join(base_dir, "_*.tpl"))):
+        with open(path, encoding="utf-8") as fh:
+            helpers.append((path, fh.read()))
+    return tuple(helpers)
+
+
 class Renderer:
     def __init__(self, base_dir: str, data: Any, *, pre_render: bool = False) -> None:
         self.base_dir = base_dir
@@ -47,9 +57,7 @@ class Renderer:
         funcs = _funcs(self.base_dir, self.pre_render)
         missingkey = "zero" if self.pre_render else "error"
         template = None
-        for path in sorted(glob.glob(os.path.join(self.base_dir, "_*.tpl"))):
-            with open(path, encoding="utf-8") as fh:
-                helper = fh.read()
+        for path, helper in _helper_templates(self.base_dir):
             try:
                 if template is None:
                     template = gotmpl.Template(TEMPLATE_NAME, helper, funcs, missingkey=missingkey)

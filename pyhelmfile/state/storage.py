@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import glob
-import logging
 import os
 from urllib.parse import urlparse
 
+from pyhelmfile import log
 from pyhelmfile.errors import ConfigError
-
-log = logging.getLogger("pyhelmfile")
 
 MISSING_FILE_HANDLERS = ("Error", "Warn", "Info", "Debug")
 
@@ -38,8 +36,8 @@ class Storage:
         if handler_id == "Error":
             raise ConfigError(f'{title} matching "{path}" does not exist in "{self.base_path}"')
         if handler_id in MISSING_FILE_HANDLERS:
-            level = {"Warn": logging.WARNING, "Info": logging.INFO, "Debug": logging.DEBUG}[handler_id]
-            log.log(level, 'skipping missing %s matching "%s"', title, path)
+            emit = {"Warn": log.warning, "Info": log.info, "Debug": log.debug}[handler_id]
+            emit('skipping missing %s matching "%s"', title, path)
             return None
         raise ConfigError(
             f'invalid missing file handler "{handler_id}" while processing "{path}" in "{self.file_path}": '

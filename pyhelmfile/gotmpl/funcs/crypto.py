@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import hashlib
-import hmac
-import ipaddress
-import secrets
 import struct
-import uuid
 import zlib
 from typing import Any
 
@@ -23,10 +18,14 @@ from pyhelmfile.gotmpl.funcs._errors import FuncError
 
 
 def sha256sum(s: Any) -> str:
+    import hashlib
+
     return hashlib.sha256(as_str(s).encode()).hexdigest()
 
 
 def sha1sum(s: Any) -> str:
+    import hashlib
+
     return hashlib.sha1(as_str(s).encode()).hexdigest()
 
 
@@ -52,6 +51,8 @@ def htpasswd(user: Any, password: Any) -> str:
 
 
 def rand_bytes(count: Any) -> str:
+    import secrets
+
     n = as_int(count)
     if n < 0:
         raise FuncError("runtime error: makeslice: len out of range")
@@ -59,6 +60,8 @@ def rand_bytes(count: Any) -> str:
 
 
 def uuidv4() -> str:
+    import uuid
+
     return str(uuid.uuid4())
 
 
@@ -89,6 +92,9 @@ _SEED = b"com.lyndir.masterpassword"
 
 
 def derive_password(counter: Any, kind: Any, password: Any, user: Any, site: Any) -> str:
+    import hashlib
+    import hmac
+
     kind, user_b, site_b = as_str(kind), as_str(user).encode(), as_str(site).encode()
     templates = _TEMPLATES.get(kind)
     if templates is None:
@@ -179,6 +185,9 @@ def _strings(v: Any, what: str) -> list[str]:
 def _build(
     cn: str, ips: Any, dns: Any, days: int, key: Any, issuer: Any = None, issuer_key: Any = None, ca: bool = False
 ) -> Certificate:
+    import ipaddress
+    import secrets
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -298,6 +307,8 @@ def _aes_key(password: str) -> bytes:
 
 
 def encrypt_aes(password: Any, plaintext: Any) -> str:
+    import secrets
+
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     data = as_str(plaintext).encode()

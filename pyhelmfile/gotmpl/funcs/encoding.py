@@ -8,7 +8,6 @@ Go's JSON differs from Python's json module in ways templates show: keys sorted 
 from __future__ import annotations
 
 import base64
-import json
 import math
 from typing import Any
 
@@ -182,6 +181,8 @@ def _reject_constant(name: str) -> Any:
 
 
 def must_from_json(s: Any) -> Any:
+    import json
+
     text = as_str(s)
     try:
         return json.loads(text, parse_int=float, parse_constant=_reject_constant)

@@ -11,14 +11,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhelmfile import goyaml
 from pyhelmfile.gotmpl.funcs._conv import as_map, as_str, go_str, is_list, type_name
 from pyhelmfile.gotmpl.funcs._errors import FuncError
+
+if TYPE_CHECKING:
+    import subprocess
 
 INCLUDE_MAX_DEPTH = 1000  # helmfile's recursionMaxNums
 TPL_NAME = "stringTemplate"  # the name helmfile gives every template it renders
@@ -210,6 +212,8 @@ class ExecRunner:
         self.env = env
 
     def env_exec(self, envs: Any, command: Any, args: Any, *inputs: Any) -> str:
+        import subprocess
+
         command = as_str(command)
         argv = _string_args(args)
         stdin = as_str(inputs[0]) if inputs else ""

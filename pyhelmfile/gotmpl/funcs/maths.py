@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import re
-import secrets
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import Any
 
@@ -59,6 +58,8 @@ def mul(a: Any, *rest: Any) -> int:
 
 
 def rand_int(lo: Any, hi: Any) -> int:
+    import secrets
+
     low, high = as_int(lo), as_int(hi)
     if high - low <= 0:
         raise FuncError("invalid argument to Intn")

@@ -6,7 +6,6 @@ the encoded text here and decode what they cut (a split rune becomes U+FFFD, as 
 
 from __future__ import annotations
 
-import secrets
 import string
 import unicodedata
 from typing import Any
@@ -172,6 +171,8 @@ def initials(s: Any) -> str:
 
 
 def _random(count: Any, alphabet: str) -> str:
+    import secrets
+
     n = as_int(count)
     if n <= 0:  # goutils reports an error for n < 0, which sprig drops
         return ""
@@ -213,6 +214,8 @@ def swapcase(s: Any) -> str:
 
 
 def shuffle(s: Any) -> str:
+    import secrets
+
     chars = list(as_str(s))
     secrets.SystemRandom().shuffle(chars)
     return "".join(chars)
