@@ -85,9 +85,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, port: int = 0) -> Iterator[str]:
+def serve(directory: Path, port: int = 0, handler_class: type[SimpleHTTPRequestHandler] | None = None) -> Iterator[str]:
     """Serve directory over HTTP on 127.0.0.1; yields the base URL; stops on exit."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    handler = functools.partial(handler_class or _QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, name="examplerepo", daemon=True)
     thread.start()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from pyhelmfile import goyaml
-from pyhelmfile.app.states import RunOptions, StateVisitor
+from pyhelmfile.app.options import RunOptions
+from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.state.dump import build_output
 from pyhelmfile.state.loader import HelmState

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyhelmfile.app.states import RunOptions, StateVisitor
+from pyhelmfile.app.options import RunOptions
+from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import condition_enabled, desired
 

@@ -13,38 +13,17 @@ import dataclasses
 import glob
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pyhelmfile import log
+from pyhelmfile.app.options import RunOptions
 from pyhelmfile.errors import ConfigError, NoMatchingReleaseError
 from pyhelmfile.state.loader import DesiredStateLoader, HelmState, LoadOptions, UndefinedEnvError
 from pyhelmfile.state.release import check_duplicates, execute_templates, mark_excluded, with_overrides
 
 DEFAULT_HELMFILE = "helmfile.yaml"
 DEFAULT_HELMFILE_DIR = "helmfile.d"
-
-
-@dataclass
-class RunOptions:
-    """helmfile's global flags that shape loading and selection."""
-
-    file: str = ""
-    environment: str = ""
-    selectors: list[str] = field(default_factory=list)
-    state_values_set: list[str] = field(default_factory=list)
-    state_values_set_string: list[str] = field(default_factory=list)
-    state_values_files: list[str] = field(default_factory=list)
-    namespace: str = ""
-    chart: str = ""
-    kube_context: str = ""
-    helm_binary: str = "helm"
-    allow_no_matching_release: bool = False
-    v1_mode: bool = False
-
-    @property
-    def env_name(self) -> str:
-        return self.environment or os.environ.get("HELMFILE_ENVIRONMENT") or "default"
 
 
 # --- --state-values-set -----------------------------------------------------------------------

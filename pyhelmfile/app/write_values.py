@@ -11,7 +11,8 @@ import os
 from typing import Any
 
 from pyhelmfile import goyaml, log
-from pyhelmfile.app.states import RunOptions, StateVisitor
+from pyhelmfile.app.options import RunOptions
+from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import desired

@@ -13,4 +13,4 @@ def show_dag_command(ctx: click.Context) -> None:
     """Show the releases in the order and groups they would be deployed in."""
     from pyhelmfile.app.dag import show_dag
 
-    click.echo(show_dag(global_options(ctx).run_options()), nl=False)
+    click.echo(show_dag(global_options(ctx)), nl=False)

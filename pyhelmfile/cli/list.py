@@ -16,6 +16,6 @@ def list_command(ctx: click.Context, output: str, skip_charts: bool, keep_temp_d
     """List the releases defined in the state file."""
     from pyhelmfile.app.list import format_json, format_table, list_releases
 
-    releases = list_releases(global_options(ctx).run_options())
+    releases = list_releases(global_options(ctx))
     if releases is not None:
         click.echo(format_json(releases) if output == "json" else format_table(releases), nl=False)

@@ -2,52 +2,25 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
+from pyhelmfile.app.options import RunOptions
+
 
 @dataclass
-class GlobalOptions:
-    helm_binary: str = "helm"
-    file: str = ""
-    environment: str = ""
-    selectors: list[str] = field(default_factory=list)
-    state_values_set: list[str] = field(default_factory=list)
-    state_values_set_string: list[str] = field(default_factory=list)
-    state_values_files: list[str] = field(default_factory=list)
-    namespace: str = ""
-    chart: str = ""
-    kube_context: str = ""
+class GlobalOptions(RunOptions):
+    """The run's options plus the flags only the CLI itself uses."""
+
     kubeconfig: str = ""
-    allow_no_matching_release: bool = False
     quiet: bool = False
     debug: bool = False
     log_level: str = "info"
     color: bool | None = None
     interactive: bool = False
-
-    def run_options(self) -> Any:
-        """The app layer's view of these flags."""
-        from pyhelmfile.app.states import RunOptions
-
-        return RunOptions(
-            file=self.file,
-            environment=self.environment,
-            selectors=list(self.selectors),
-            state_values_set=list(self.state_values_set),
-            state_values_set_string=list(self.state_values_set_string),
-            state_values_files=list(self.state_values_files),
-            namespace=self.namespace,
-            chart=self.chart,
-            kube_context=self.kube_context,
-            helm_binary=self.helm_binary,
-            allow_no_matching_release=self.allow_no_matching_release,
-            v1_mode=os.environ.get("HELMFILE_V1MODE", "").lower() == "true",
-        )
 
 
 # click parameter name -> GlobalOptions field, where they differ

@@ -407,24 +407,7 @@ class Lexer:
         return True
 
     def _lex_char(self) -> bool | None:
-        s = self.input
-        while True:
-            ch = s[self.pos] if self.pos < len(s) else ""
-            self.pos += 1
-            if ch == "\\":
-                nxt = s[self.pos] if self.pos < len(s) else ""
-                self.pos += 1
-                if nxt and nxt != "\n":
-                    continue
-                self._error("unterminated character constant")
-                return None
-            if ch == "" or ch == "\n":
-                self._error("unterminated character constant")
-                return None
-            if ch == "'":
-                break
-        self._emit(T.CHAR_CONSTANT)
-        return True
+        return self._lex_delimited("'", "unterminated character constant", T.CHAR_CONSTANT)
 
     def _lex_number(self) -> bool | None:
         s = self.input
@@ -477,6 +460,10 @@ class Lexer:
         return True
 
     def _lex_quote(self) -> bool | None:
+        return self._lex_delimited('"', "unterminated quoted string", T.STRING)
+
+    def _lex_delimited(self, close: str, unterminated: str, token: int) -> bool | None:
+        """A quoted item up to `close`, with backslash escapes, on one line (Go's lexChar/lexQuote)."""
         s = self.input
         while True:
             ch = s[self.pos] if self.pos < len(s) else ""
@@ -486,14 +473,14 @@ class Lexer:
                 self.pos += 1
                 if nxt and nxt != "\n":
                     continue
-                self._error("unterminated quoted string")
+                self._error(unterminated)
                 return None
             if ch == "" or ch == "\n":
-                self._error("unterminated quoted string")
+                self._error(unterminated)
                 return None
-            if ch == '"':
+            if ch == close:
                 break
-        self._emit(T.STRING)
+        self._emit(token)
         return True
 
     def _lex_raw_quote(self) -> bool | None:

@@ -56,14 +56,11 @@ _NEXT = re.compile(r"<([^>]+)>\s*;\s*rel=\"?next\"?")
 
 
 def registry_config_path() -> Path:
-    """helm's registry credentials file (HELM_REGISTRY_CONFIG, else under HELM_CONFIG_HOME)."""
+    """helm's registry credentials file (HELM_REGISTRY_CONFIG, else in helm's config home)."""
+    from pyhelmfile.helm.repoindex import helm_config_home
+
     explicit = os.environ.get("HELM_REGISTRY_CONFIG")
-    if explicit:
-        return Path(explicit)
-    config_home = os.environ.get("HELM_CONFIG_HOME") or str(
-        Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "helm"
-    )
-    return Path(config_home) / "registry" / "config.json"
+    return Path(explicit) if explicit else helm_config_home() / "registry" / "config.json"
 
 
 def basic_credentials(host: str) -> str | None:

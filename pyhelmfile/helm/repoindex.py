@@ -71,15 +71,18 @@ class RepoRef:
 _REPO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
+def helm_config_home() -> Path:
+    """helm's configuration directory: HELM_CONFIG_HOME, else $XDG_CONFIG_HOME/helm."""
+    home = os.environ.get("HELM_CONFIG_HOME")
+    if home:
+        return Path(home)
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "helm"
+
+
 def repositories_config() -> Path:
-    """helm's repositories.yaml (HELM_REPOSITORY_CONFIG, else under HELM_CONFIG_HOME)."""
+    """helm's repositories.yaml (HELM_REPOSITORY_CONFIG, else in helm's config home)."""
     explicit = os.environ.get("HELM_REPOSITORY_CONFIG")
-    if explicit:
-        return Path(explicit)
-    home = os.environ.get("HELM_CONFIG_HOME") or str(
-        Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "helm"
-    )
-    return Path(home) / "repositories.yaml"
+    return Path(explicit) if explicit else helm_config_home() / "repositories.yaml"
 
 
 def named_repository(name: str) -> str | None:

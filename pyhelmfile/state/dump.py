@@ -11,22 +11,15 @@ from typing import Any
 
 from pyhelmfile import goyaml
 from pyhelmfile.state.loader import HelmState
+from pyhelmfile.state.merge import is_empty
 from pyhelmfile.state.spec import SubHelmfileSpec
 
 
 def _is_zero(value: Any) -> bool:
-    """yaml.v2's isZero, which decides `omitempty`."""
-    if value is None:
-        return True
+    """yaml.v2's isZero, which decides `omitempty`: mergo's emptiness, structs field by field."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return all(_is_zero(getattr(value, f.name)) for f in dataclasses.fields(value))
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, (int, float)):
-        return value == 0
-    if isinstance(value, (str, list, dict, tuple)):
-        return len(value) == 0
-    return False
+    return is_empty(value)
 
 
 @cache

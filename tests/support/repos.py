@@ -6,14 +6,12 @@ Every server binds 127.0.0.1 on a free port and is stopped when its context exit
 
 from __future__ import annotations
 
-import functools
 import http.server
 import os
 import socket
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.examplerepo import serve
 from tests.support.toolchain import Toolchain
 
 
@@ -62,16 +61,8 @@ def http_directory(path: Path, *, auth: tuple[str, str] | None = None) -> Iterat
 
         token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
         base = type("_AuthHandler", (_BasicAuthHandler,), {"expected": f"Basic {token}"})
-    handler = functools.partial(base, directory=str(path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with serve(path, handler_class=base) as url:
+        yield url
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:

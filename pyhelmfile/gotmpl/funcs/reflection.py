@@ -5,26 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from pyhelmfile.gotmpl.funcs._conv import as_str, deep_equal, type_name
+from pyhelmfile.gotmpl.gofmt import GoStruct, go_kind
 
 
 def kind_of(v: Any) -> str:
-    """reflect.Kind's name for a template value."""
-    if v is None:
-        return "invalid"
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, float):
-        return "float64"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, dict):
-        return "map"
-    if isinstance(v, list | tuple):
-        return "slice"
-    kind = getattr(v, "go_kind", None)
-    return str(kind) if kind else "ptr"
+    """reflect.Kind's name for a template value (sprig's kindOf)."""
+    kind = getattr(v, "go_kind", None)  # values that carry their Go kind (semver, time, ...)
+    if kind:
+        return str(kind)
+    found = go_kind(v)
+    # Other Python objects reach templates only as pointers to Go structs (certificates, ...).
+    return "ptr" if found in ("struct", "func") and not isinstance(v, GoStruct) else found
 
 
 def type_of(v: Any) -> str:

@@ -1,0 +1,31 @@
+"""What shapes a run: helmfile's global flags that loading and selection depend on.
+
+Kept light (no heavy imports): the CLI builds these before any command runs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RunOptions:
+    """helmfile's global flags that shape loading and selection."""
+
+    file: str = ""
+    environment: str = ""
+    selectors: list[str] = field(default_factory=list)
+    state_values_set: list[str] = field(default_factory=list)
+    state_values_set_string: list[str] = field(default_factory=list)
+    state_values_files: list[str] = field(default_factory=list)
+    namespace: str = ""
+    chart: str = ""
+    kube_context: str = ""
+    helm_binary: str = "helm"
+    allow_no_matching_release: bool = False
+    v1_mode: bool = field(default_factory=lambda: os.environ.get("HELMFILE_V1MODE", "").lower() == "true")
+
+    @property
+    def env_name(self) -> str:
+        return self.environment or os.environ.get("HELMFILE_ENVIRONMENT") or "default"
