@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TOOLS_BIN := $(CURDIR)/.tools/bin
 PYTEST_ARGS ?=
 
-.PHONY: install tools test test-unit demo lint typecheck cluster-up cluster-down bench clean
+.PHONY: install tools test test-unit demo lint typecheck cluster-up cluster-down clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -38,9 +38,6 @@ cluster-up: install tools
 
 cluster-down: install
 	$(BIN)/python scripts/testcluster.py down
-
-bench: install tools
-	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .tools build dist *.egg-info
