@@ -3,7 +3,8 @@
 Each directory under state_fixtures/ is a small helmfile project with a cases.yaml listing
 command lines. Both tools run each line in a private copy of the directory; they must agree
 on success or failure and, on success, print the same output. A case given as a map
-(`{args: [...], files: [glob, ...], fails: true}`) also compares the files the command wrote,
+(`{args: [...], files: [glob, ...], fails: true, env: {NAME: value}}`) also compares the files
+the command wrote, sets environment variables for both tools,
 or says that helmfile fails on it (otherwise helmfile must succeed, so that no case passes
 only because both tools failed).
 """
@@ -25,15 +26,19 @@ pytestmark = pytest.mark.differential
 FIXTURES = Path(__file__).parent / "state_fixtures"
 
 
-def _cases() -> list[tuple[str, tuple[str, ...], tuple[str, ...], bool]]:
-    cases = []
+Case = tuple[str, tuple[str, ...], tuple[str, ...], bool, tuple[tuple[str, str], ...]]
+
+
+def _cases() -> list[Case]:
+    cases: list[Case] = []
     for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
         for case in yaml.safe_load((fixture / "cases.yaml").read_text())["cases"]:
-            if isinstance(case, dict):
-                args, files, fails = case["args"], case.get("files", ()), case.get("fails", False)
-                cases.append((fixture.name, tuple(args), tuple(files), bool(fails)))
-            else:
-                cases.append((fixture.name, tuple(case), (), False))
+            if not isinstance(case, dict):
+                case = {"args": case}
+            env = tuple(sorted(case.get("env", {}).items()))
+            cases.append(
+                (fixture.name, tuple(case["args"]), tuple(case.get("files", ())), bool(case.get("fails")), env)
+            )
     return cases
 
 
@@ -50,12 +55,18 @@ def _case_id(value: object) -> str:
         return "fails" if value else "ok"
     if isinstance(value, str):
         return value
-    return " ".join(str(v) for v in value)  # type: ignore[attr-defined]
+    return " ".join(v if isinstance(v, str) else "=".join(v) for v in value)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("fixture", "args", "files", "fails"), _cases(), ids=_case_id)
+@pytest.mark.parametrize(("fixture", "args", "files", "fails", "case_env"), _cases(), ids=_case_id)
 def test_same_result_as_helmfile(
-    tools: Toolchain, tmp_path: Path, fixture: str, args: tuple[str, ...], files: tuple[str, ...], fails: bool
+    tools: Toolchain,
+    tmp_path: Path,
+    fixture: str,
+    args: tuple[str, ...],
+    files: tuple[str, ...],
+    fails: bool,
+    case_env: tuple[tuple[str, str], ...],
 ) -> None:
     reference_dir = tmp_path / "reference" / fixture
     project = tmp_path / "ours" / fixture
@@ -68,6 +79,7 @@ def test_same_result_as_helmfile(
         "HELM_CONFIG_HOME": str(tmp_path / "helm-config"),
         "HELM_DATA_HOME": str(tmp_path / "helm-data"),
         "HELMFILE_ENVIRONMENT": "fromvar" if fixture == "env_from_helmfile_environment_var" else "",
+        **dict(case_env),
     }
     reference = run_helmfile(tools, reference_dir, *args, env=env)
     assert (reference.returncode != 0) == fails, f"helmfile exit {reference.returncode}: {reference.stderr}"
