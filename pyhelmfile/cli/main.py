@@ -121,5 +121,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug: one line, the traceback only when asked for
+        if "--debug" in (argv if argv is not None else sys.argv):
+            raise
+        click.echo(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(1)
     # Commands that have an exit code of their own (e.g. --detailed-exitcode) return it.
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -291,7 +291,7 @@ class DesiredStateLoader:
         file: str,
         evaluate_bases: bool,
     ) -> HelmState:
-        path = file if os.path.isabs(file) else os.path.join(base_dir, file)
+        path = file if os.path.isabs(file) else os.path.normpath(os.path.join(base_dir, file))
         try:
             with open(path, encoding="utf-8") as fh:
                 content = fh.read()

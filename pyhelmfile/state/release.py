@@ -160,10 +160,14 @@ def _clone(release: ReleaseSpec) -> ReleaseSpec:
     return clone
 
 
-def _template_bool(text: str, field_name: str) -> bool:
+def _template_bool(text: str, field_name: str, st: HelmState, release: ReleaseSpec) -> bool:
     value = goyaml.load(text)
     if not isinstance(value, bool):
-        raise ConfigError(f"{field_name}: failed deserialising string {text}: not a boolean")
+        raise ConfigError(
+            f'failed executing templates in release "{release.name}": {field_name}: '
+            f"failed deserialising string {text!r}: not a boolean",
+            path=st.file_path,
+        )
     return value
 
 
@@ -199,7 +203,7 @@ def execute_templates(st: HelmState) -> HelmState:
         ):
             text = getattr(expanded, attr)
             if text is not None:
-                setattr(expanded, target, _template_bool(text, label))
+                setattr(expanded, target, _template_bool(text, label, st, expanded))
                 setattr(expanded, attr, None)
         if not expanded.chart:
             raise ConfigError(f"encountered empty chart while reading release {expanded.name!r}")

@@ -48,3 +48,18 @@ def test_cli_import_is_light() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == ""
+
+
+def test_os_errors_are_one_line(tmp_path: object) -> None:
+    import pathlib
+
+    project = pathlib.Path(str(tmp_path))
+    (project / "helmfile.yaml").write_text("releases:\n- name: a\n  chart: x\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pyhelmfile", "write-values", "--output-file-template", "/proc/nope/x.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "error: No such file or directory: /proc/nope"
