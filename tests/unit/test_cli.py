@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -50,10 +51,8 @@ def test_cli_import_is_light() -> None:
     assert proc.stdout.strip() == ""
 
 
-def test_os_errors_are_one_line(tmp_path: object) -> None:
-    import pathlib
-
-    project = pathlib.Path(str(tmp_path))
+def test_os_errors_are_one_line(tmp_path: Path) -> None:
+    project = tmp_path
     (project / "helmfile.yaml").write_text("releases:\n- name: a\n  chart: x\n")
     proc = subprocess.run(
         [sys.executable, "-m", "pyhelmfile", "write-values", "--output-file-template", "/proc/nope/x.yaml"],
