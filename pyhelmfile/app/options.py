@@ -22,6 +22,7 @@ class RunOptions:
     namespace: str = ""
     chart: str = ""
     kube_context: str = ""
+    kubeconfig: str = ""
     helm_binary: str = "helm"
     allow_no_matching_release: bool = False
     v1_mode: bool = field(default_factory=lambda: os.environ.get("HELMFILE_V1MODE", "").lower() == "true")

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "chart": "pyhelmfile.cli.chart:chart",
     "promote": "pyhelmfile.cli.bump:promote",
     "list": "pyhelmfile.cli.list:list_command",
+    "repos": "pyhelmfile.cli.repos:repos_command",
     "show-dag": "pyhelmfile.cli.dag:show_dag_command",
     "version": "pyhelmfile.cli.version:version",
     "write-values": "pyhelmfile.cli.write_values:write_values_command",

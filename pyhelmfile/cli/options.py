@@ -15,7 +15,6 @@ from pyhelmfile.app.options import RunOptions
 class GlobalOptions(RunOptions):
     """The run's options plus the flags only the CLI itself uses."""
 
-    kubeconfig: str = ""
     quiet: bool = False
     debug: bool = False
     log_level: str = "info"

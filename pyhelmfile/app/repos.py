@@ -1,0 +1,58 @@
+"""`repos`: add every repository the selected state files name, each once per run."""
+
+from __future__ import annotations
+
+import os
+
+from pyhelmfile.app.options import RunOptions
+from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.helm.exec import Helm, split_args
+from pyhelmfile.helm.repos import Repository, add_repository
+from pyhelmfile.state.loader import HelmState
+
+
+def helm_for(st: HelmState, opts: RunOptions, args: str = "") -> Helm:
+    """helmfile's getHelm: the state's helm binary and default kube context, plus extra args."""
+    extra = split_args(args) + split_args(" ".join(st.spec.helm_defaults.args))
+    return Helm(
+        binary=st.spec.helm_binary or opts.helm_binary,
+        kubeconfig=opts.kubeconfig,
+        kube_context=st.spec.helm_defaults.kube_context,
+        extra_args=extra,
+    )
+
+
+def repositories(st: HelmState) -> list[Repository]:
+    return [
+        Repository(
+            name=r.name,
+            url=r.url,
+            oci=r.oci,
+            username=r.username,
+            password=r.password,
+            ca_file=r.ca_file,
+            cert_file=r.cert_file,
+            key_file=r.key_file,
+            pass_credentials=r.pass_credentials,
+            skip_tls_verify=r.skip_tls_verify,
+            managed=r.managed,
+        )
+        for r in st.spec.repositories
+    ]
+
+
+def sync_repos(opts: RunOptions, args: str = "") -> list[str]:
+    """Add the repositories of every selected state (each name once); returns the names added."""
+    added: list[str] = []
+
+    def sync(st: HelmState) -> bool:
+        helm = helm_for(st, opts, args)
+        for repo in repositories(st):
+            if repo.name in added:
+                continue
+            add_repository(helm, repo, os.environ)
+            added.append(repo.name)
+        return True
+
+    StateVisitor(opts).run(sync)
+    return added
