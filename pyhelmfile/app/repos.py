@@ -19,6 +19,7 @@ def helm_for(st: HelmState, opts: RunOptions, args: str = "") -> Helm:
         kubeconfig=opts.kubeconfig,
         kube_context=st.spec.helm_defaults.kube_context,
         extra_args=extra,
+        cwd=st.base_path,
     )
 
 

@@ -175,8 +175,10 @@ class _Visit:
 class StateVisitor:
     """Loads every state file of a run and hands each selected state to a command."""
 
-    def __init__(self, opts: RunOptions) -> None:
+    def __init__(self, opts: RunOptions, *, select_releases: bool = True) -> None:
+        """select_releases=False leaves `-l` to the command (helmfile's commands that plan with needs)."""
         self.opts = opts
+        self.select_releases = select_releases
         self.load_options = LoadOptions(
             env=opts.env_name,
             namespace=opts.namespace,
@@ -217,7 +219,9 @@ class StateVisitor:
             templated = dataclasses.replace(
                 templated, spec=dataclasses.replace(templated.spec, releases=with_overrides(templated))
             )
-            if select(templated, include_transitive_needs) and converge(templated):
+            if self.select_releases and not select(templated, include_transitive_needs):
+                continue
+            if converge(templated):
                 matched = True
         return matched
 

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "list": "pyhelmfile.cli.list:list_command",
     "repos": "pyhelmfile.cli.repos:repos_command",
     "show-dag": "pyhelmfile.cli.dag:show_dag_command",
+    "template": "pyhelmfile.cli.template:template_command",
     "version": "pyhelmfile.cli.version:version",
     "write-values": "pyhelmfile.cli.write_values:write_values_command",
 }

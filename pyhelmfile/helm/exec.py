@@ -69,6 +69,7 @@ class Helm:
     kube_context: str = ""
     extra_args: Sequence[str] = ()
     env: Mapping[str, str] = field(default_factory=dict)
+    cwd: str | None = None  # relative chart paths are relative to the state file, as in helmfile
 
     @cached_property
     def version(self) -> HelmVersion:
@@ -90,7 +91,7 @@ class Helm:
         argv = self.argv(args)
         env = {**os.environ, **self.env} if self.env else None
         try:
-            proc = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, check=False)
+            proc = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, cwd=self.cwd, check=False)
         except FileNotFoundError:
             raise HelmError(f"helm binary not found: {self.binary}") from None
         result = HelmResult(tuple(argv), proc.returncode, proc.stdout, proc.stderr)
