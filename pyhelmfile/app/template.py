@@ -9,24 +9,30 @@ files 0600) that is removed however the command ends.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from pyhelmfile import log
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.repos import helm_for, repositories
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import ConfigError
-from pyhelmfile.helm.charts import build_dependencies, is_local_chart
-from pyhelmfile.helm.repos import add_repository
+from pyhelmfile.helm.charts import build_dependencies, chart_key, is_local_chart
+from pyhelmfile.helm.exec import Helm
+from pyhelmfile.helm.repos import add_repository, update_repositories
 from pyhelmfile.state.dag import plan
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import desired, mark_excluded
 from pyhelmfile.state.spec import ReleaseSpec, SetValue
 from pyhelmfile.state.values import values_documents
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,6 +47,7 @@ class TemplateOptions:
     validate: bool = False
     kube_version: str = ""
     show_only: list[str] = field(default_factory=list)
+    concurrency: int = 0
     include_needs: bool = False
     include_transitive_needs: bool = False
     skip_needs: bool = True
@@ -145,10 +152,25 @@ def _to_render(st: HelmState, opts: TemplateOptions) -> list[ReleaseSpec]:
     return [r for batch in batches for r in batch if desired(r)]
 
 
+def _parallel(jobs: list[Callable[[], T]], concurrency: int) -> list[T]:
+    """Run independent helm processes side by side; results (and the first error) in job order."""
+    if len(jobs) <= 1:
+        return [job() for job in jobs]
+    workers = concurrency if concurrency > 0 else min(len(jobs), 2 * (os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        return [future.result() for future in futures]
+
+
+def _render(helm: Helm, release: ReleaseSpec, flags: list[str]) -> str:
+    return helm.run("template", release.name, release.chart_path_or_name(), *flags).stdout
+
+
 def template(opts: RunOptions, topts: TemplateOptions, write: Callable[[str], object]) -> None:
-    """Render the selected releases; `write` receives each release's manifests."""
+    """Render the selected releases; `write` receives each release's manifests, in helmfile's order."""
     added: set[str] = set()
     built: set[str] = set()
+    refreshed = False
     values_dir = tempfile.mkdtemp(prefix="pyhelmfile-values-")  # 0700: only this user reads decrypted values
     try:
 
@@ -156,23 +178,41 @@ def template(opts: RunOptions, topts: TemplateOptions, write: Callable[[str], ob
             to_render = _to_render(st, topts)
             if not to_render:
                 return False
+            nonlocal refreshed
             helm = helm_for(st, opts, topts.args)
-            if not topts.skip_deps:
-                for repo in repositories(st):
-                    if repo.name not in added:
-                        add_repository(helm, repo, os.environ)
-                        added.add(repo.name)
             for release in to_render:
                 _unsupported(release)
+            builds: dict[str, ReleaseSpec] = {}
             for release in to_render:
                 chart = release.chart_path_or_name()
                 skip = release.skip_deps if release.skip_deps is not None else st.spec.helm_defaults.skip_deps
-                if is_local_chart(chart, st.base_path) and not (topts.skip_deps or skip):
-                    build_dependencies(helm, release.name, chart, built)
-            for release in to_render:
-                flags = release_flags(st, release, topts, values_dir)
+                key = chart_key(helm, chart)
+                if is_local_chart(chart, st.base_path) and not (topts.skip_deps or skip) and key not in built:
+                    builds.setdefault(key, release)
+            if not topts.skip_deps:
+                for repo in repositories(st):
+                    if repo.name not in added:
+                        add_repository(helm, repo, os.environ)  # `repo add` fetches a fresh index
+                        added.add(repo.name)
+                if builds and not added and not refreshed:
+                    update_repositories(helm)  # repositories added outside this run: refresh them once
+                refreshed = refreshed or bool(builds)
+            # Distinct charts, fresh indexes: the dependency builds are independent of each other.
+            _parallel(
+                [
+                    functools.partial(build_dependencies, helm, r.name, r.chart_path_or_name(), skip_refresh=True)
+                    for r in builds.values()
+                ],
+                topts.concurrency,
+            )
+            built.update(builds)
+            argvs = [(release, release_flags(st, release, topts, values_dir)) for release in to_render]
+            outputs = _parallel(
+                [functools.partial(_render, helm, r, f) for r, f in argvs],
+                topts.concurrency,
+            )
+            for (release, _), out in zip(argvs, outputs, strict=True):
                 log.info("Templating release=%s, chart=%s", release.name, release.chart_path_or_name())
-                out = helm.run("template", release.name, release.chart_path_or_name(), *flags).stdout
                 if topts.output_dir:
                     if out.strip():
                         log.info("%s", out.rstrip("\n"))

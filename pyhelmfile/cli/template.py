@@ -21,7 +21,7 @@ from pyhelmfile.cli.options import global_options
 @click.option("--skip-needs/--no-skip-needs", default=True, help="With -l, leave out what selected releases need.")
 @click.option("--include-needs", is_flag=True, help="With -l, also render what selected releases need.")
 @click.option("--include-transitive-needs", is_flag=True, help="Like --include-needs, needs of needs too.")
-@click.option("--concurrency", default=0, help="Accepted for helmfile compatibility.")
+@click.option("--concurrency", default=0, help="Helm processes at once (0: twice the CPUs).")
 @click.option("--skip-cleanup", is_flag=True, help="Accepted for compatibility; decrypted values are always removed.")
 @click.pass_context
 def template_command(
@@ -56,6 +56,7 @@ def template_command(
         validate=validate,
         kube_version=kube_version,
         show_only=list(show_only),
+        concurrency=concurrency,
         include_needs=include_needs,
         include_transitive_needs=include_transitive_needs,
         skip_needs=skip_needs,

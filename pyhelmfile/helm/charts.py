@@ -13,16 +13,20 @@ def is_local_chart(chart: str, base_dir: str) -> bool:
     return os.path.isdir(chart if os.path.isabs(chart) else os.path.join(base_dir, chart))
 
 
-def build_dependencies(helm: Helm, release_name: str, chart: str, built: set[str]) -> None:
-    """`helm dependency build CHART` unless this run already built it."""
-    key = os.path.realpath(os.path.join(helm.cwd or ".", chart))
-    if key in built:
-        return
+def chart_key(helm: Helm, chart: str) -> str:
+    """One key per chart directory, however a release spells its path."""
+    return os.path.realpath(os.path.join(helm.cwd or ".", chart))
+
+
+def build_dependencies(helm: Helm, release_name: str, chart: str, *, skip_refresh: bool = False) -> None:
+    """`helm dependency build CHART`; with skip_refresh the repositories were refreshed once already this run."""
     log.info("Building dependency release=%s, chart=%s", release_name, os.path.normpath(chart))
+    args = ["dependency", "build", chart]
+    if skip_refresh:
+        args.append("--skip-refresh")
     try:
-        out = helm.run("dependency", "build", chart).stdout
+        out = helm.run(*args).stdout
     except HelmError as exc:
         raise HelmError(f"building dependencies of local chart: {exc}") from None
     if out.strip():
         log.info("%s", out.rstrip("\n"))
-    built.add(key)
