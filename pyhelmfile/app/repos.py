@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from pyhelmfile.app.options import RunOptions
@@ -24,22 +25,9 @@ def helm_for(st: HelmState, opts: RunOptions, args: str = "") -> Helm:
 
 
 def repositories(st: HelmState) -> list[Repository]:
-    return [
-        Repository(
-            name=r.name,
-            url=r.url,
-            oci=r.oci,
-            username=r.username,
-            password=r.password,
-            ca_file=r.ca_file,
-            cert_file=r.cert_file,
-            key_file=r.key_file,
-            pass_credentials=r.pass_credentials,
-            skip_tls_verify=r.skip_tls_verify,
-            managed=r.managed,
-        )
-        for r in st.spec.repositories
-    ]
+    """The state's `repositories:` as the helm layer takes them (same field names)."""
+    names = [f.name for f in dataclasses.fields(Repository)]
+    return [Repository(**{name: getattr(spec, name) for name in names}) for spec in st.spec.repositories]
 
 
 def sync_repos(opts: RunOptions, args: str = "") -> list[str]:
