@@ -92,8 +92,10 @@ def test_same_result_as_helmfile(
         assert expected, f"helmfile wrote no file matching {files}"
         assert _written(project, files) == expected
     if ours.returncode != 0:
-        # Our failures are one clear line, never a traceback.
+        # Our failures end in one clear `error:` line (after any progress lines), never a traceback.
+        lines = ours.stderr.strip().splitlines()
         assert "Traceback" not in ours.stderr
-        assert ours.stderr.strip().count("\n") == 0, ours.stderr
+        assert lines[-1].startswith("error: "), ours.stderr
+        assert sum(line.startswith("error: ") for line in lines) == 1, ours.stderr
     else:
         assert reference.returncode == ours.returncode
