@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from pyhelmfile import goyaml
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.states import StateVisitor
-from pyhelmfile.errors import ConfigError
 from pyhelmfile.state.dump import build_output
 from pyhelmfile.state.loader import HelmState
-from pyhelmfile.state.values import render_values_file
+from pyhelmfile.state.spec import ReleaseSpec
+from pyhelmfile.state.values import render_values_file, resolve_values_path
 
 
-def _embedded(st: HelmState, entries: list[object], release: object) -> list[object]:
+def _embedded(st: HelmState, entries: list[Any], release: ReleaseSpec) -> list[Any]:
     """LoadYAMLForEmbedding: file entries replaced by their (rendered) content."""
-    result: list[object] = []
+    result: list[Any] = []
     for entry in entries:
         if not isinstance(entry, str):
             result.append(entry)
             continue
-        paths = st.storage().resolve(release.missing_file_handler, "values", release.values_path_prefix + entry)  # type: ignore[attr-defined]
-        if paths is None:
-            continue
-        if len(paths) > 1:
-            raise ConfigError("glob patterns in release values and secrets is not supported yet", path=st.file_path)
-        result.append(goyaml.load(render_values_file(st, release, paths[0])))  # type: ignore[arg-type]
+        path = resolve_values_path(st, release, "values", entry)
+        if path is not None:
+            result.append(goyaml.load(render_values_file(st, release, path)))
     return result
 
 

@@ -33,7 +33,8 @@ class ValuesDocument:
     secret: bool = False
 
 
-def _resolve_one(st: HelmState, release: ReleaseSpec, kind: str, entry: str) -> str | None:
+def resolve_values_path(st: HelmState, release: ReleaseSpec, kind: str, entry: str) -> str | None:
+    """The one file a release's values/secrets entry names (after valuesPathPrefix); None if skipped."""
     paths = st.storage().resolve(release.missing_file_handler, kind, release.values_path_prefix + entry)
     if paths is None:
         return None
@@ -76,7 +77,7 @@ def values_documents(st: HelmState, release: ReleaseSpec, decrypt: Decrypt) -> l
     documents: list[ValuesDocument] = []
     for entry in release.values:
         if isinstance(entry, str):
-            path = _resolve_one(st, release, "values", entry)
+            path = resolve_values_path(st, release, "values", entry)
             if path is not None:
                 documents.append(ValuesDocument(path, render_values_file(st, release, path)))
         elif isinstance(entry, dict):
@@ -85,7 +86,7 @@ def values_documents(st: HelmState, release: ReleaseSpec, decrypt: Decrypt) -> l
             raise ConfigError(f"unexpected type of value: value={entry!r}", path=st.file_path)
     for entry in release.secrets:
         if isinstance(entry, str):
-            path = _resolve_one(st, release, "secrets", entry)
+            path = resolve_values_path(st, release, "secrets", entry)
             if path is None:
                 continue
             documents.append(ValuesDocument(path, decrypt(path), secret=True))
