@@ -70,7 +70,15 @@ _MISSINGKEY_OPTIONS = {"default": "default", "invalid": "default", "zero": "zero
 
 
 class TemplateError(_BaseTemplateError):
-    """A template failed to parse or execute; the message is Go's, verbatim."""
+    """A template failed to parse or execute; the message is Go's, verbatim.
+
+    `partial` is what an execution wrote before failing (Go leaves it in the buffer;
+    helmfile's first pass over a state file uses it); None for parse errors.
+    """
+
+    def __init__(self, message: str, partial: str | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 def needs_context(fn: _F) -> _F:
@@ -214,7 +222,7 @@ class Template:
         try:
             state.walk(data, self.tree.root)
         except ExecError as e:
-            raise TemplateError(str(e)) from None
+            raise TemplateError(str(e), "".join(out)) from None
         except RecursionError:
             raise TemplateError(
                 f"template: {self.name}: exceeded maximum template depth (nesting too deep for the interpreter)"

@@ -19,10 +19,11 @@ from typing import Any
 
 from pyhelmfile import goyaml
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.gotmpl import TemplateError
 from pyhelmfile.state import decode
 from pyhelmfile.state.environment import DEFAULT_ENV, Environment, merge_envs
 from pyhelmfile.state.merge import merge_spec, merge_values
-from pyhelmfile.state.render import Renderer, RenderError
+from pyhelmfile.state.render import Renderer
 from pyhelmfile.state.spec import ReleaseSetSpec, ReleaseSpec, SubHelmfileSpec
 from pyhelmfile.state.storage import Storage
 
@@ -395,7 +396,7 @@ class DesiredStateLoader:
         data = env_template_data(final_env, self.options.namespace, values)
         try:
             return Renderer(base_dir, data).render(content)
-        except RenderError as exc:
+        except TemplateError as exc:
             raise ConfigError(f"error during {os.path.basename(part_id)} parsing: {exc}", path=filename) from None
 
     def _first_pass(
@@ -407,7 +408,7 @@ class DesiredStateLoader:
         data = env_template_data(init_env, self.options.namespace, {})
         try:
             text = Renderer(base_dir, data, pre_render=True).render(content)
-        except RenderError as exc:
+        except TemplateError as exc:
             if exc.partial is None:
                 return first_env
             text = exc.partial

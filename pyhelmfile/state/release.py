@@ -14,10 +14,11 @@ from typing import Any
 
 from pyhelmfile import goyaml
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.gotmpl import TemplateError
 from pyhelmfile.state.environment import yaml_roundtrip
 from pyhelmfile.state.loader import HelmState, cast_keys_to_strings
 from pyhelmfile.state.merge import merge_spec
-from pyhelmfile.state.render import Renderer, RenderError
+from pyhelmfile.state.render import Renderer
 from pyhelmfile.state.spec import ReleaseSpec
 
 MAX_TEMPLATE_PASSES = 6
@@ -109,7 +110,7 @@ class _Expander:
     def __call__(self, text: str, field_name: str) -> str:
         try:
             return self.renderer.render(text)
-        except RenderError as exc:
+        except TemplateError as exc:
             raise ConfigError(
                 f'failed executing template expressions in release "{self.release_name}".{field_name} = "{text}": {exc}'
             ) from None

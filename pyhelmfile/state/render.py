@@ -13,17 +13,10 @@ import glob
 import os
 from typing import Any
 
-from pyhelmfile.errors import ConfigError, TemplateError
+from pyhelmfile.errors import ConfigError
+from pyhelmfile.gotmpl import TemplateError
 
 TEMPLATE_NAME = "stringTemplate"
-
-
-class RenderError(TemplateError):
-    """A template failed; `partial` holds what was rendered before the failure (Go keeps it)."""
-
-    def __init__(self, message: str, partial: str | None) -> None:
-        super().__init__(message)
-        self.partial = partial
 
 
 @functools.lru_cache(maxsize=64)
@@ -70,16 +63,8 @@ class Renderer:
         return template.new_sibling(TEMPLATE_NAME, text)
 
     def render(self, text: str) -> str:
-        from pyhelmfile import gotmpl
-
-        try:
-            template = self._template(text)
-        except gotmpl.TemplateError as exc:
-            raise RenderError(str(exc), None) from None
-        try:
-            output: str = template.execute(self.data)
-        except gotmpl.TemplateError as exc:
-            raise RenderError(str(exc), getattr(exc, "partial", "")) from None
+        """The rendered text; failures raise gotmpl.TemplateError (with Go's partial output)."""
+        output: str = self._template(text).execute(self.data)
         return output
 
     def render_file(self, path: str) -> str:
@@ -92,6 +77,6 @@ class Renderer:
         if path.endswith(".gotmpl"):
             try:
                 return self.render(content)
-            except RenderError as exc:
+            except TemplateError as exc:
                 raise ConfigError(f"failed to render [{path}], because of {exc}") from None
         return content

@@ -302,3 +302,14 @@ def test_go_struct_values(text: str, expected: str, missingkey: str) -> None:
 def test_go_struct_as_dot_names_its_type() -> None:
     with pytest.raises(TemplateError, match=r"can't evaluate field Nope in type main\.Env"):
         render("t", "{{ .Nope }}", ENV)
+
+
+def test_execution_error_keeps_partial_output_like_go() -> None:
+    from pyhelmfile.gotmpl import Template, TemplateError
+
+    with pytest.raises(TemplateError) as err:
+        Template("t", "before {{ .missing.x }} after").execute({})
+    assert err.value.partial == "before "
+    with pytest.raises(TemplateError) as parse_err:
+        Template("t", "{{ end }}")
+    assert parse_err.value.partial is None
