@@ -47,9 +47,6 @@ STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
-_BOOL = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
-_TRUE = frozenset(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"])
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _NUMBER_START = "-+.0123456789"
 _NUMBER = re.compile(r"^[-+]?[.0-9]")
 _BOOLS = {
@@ -57,6 +54,9 @@ _BOOLS = {
     **dict.fromkeys(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"], False),
 }
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+# The resolver's patterns are the tables above, written as regexes.
+_BOOL = re.compile("^(?:" + "|".join(map(re.escape, _BOOLS)) + ")$")
+_NULL = re.compile("^(?:" + "|".join(map(re.escape, sorted(_NULLS))) + ")$")
 _SPECIAL_FLOATS = {
     **dict.fromkeys([".nan", ".NaN", ".NAN"], math.nan),
     **dict.fromkeys([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], math.inf),
@@ -173,7 +173,7 @@ GoResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"),
 
 class GoConstructor(SafeConstructor):
     def construct_go_bool(self, node: yaml.ScalarNode) -> bool:
-        return str(self.construct_scalar(node)) in _TRUE
+        return _BOOLS.get(str(self.construct_scalar(node)), False)
 
     def construct_go_number(self, node: yaml.ScalarNode) -> Any:
         return resolve_number(str(self.construct_scalar(node)))
