@@ -2,37 +2,26 @@
 
 Order and selection follow helmfile's: releases picked by the selectors (and, on request,
 what they need), planned by `needs` into groups, rendered group by group in definition
-order; repositories are added once and local charts' dependencies built once per run.
-Values documents (secrets decrypted) live only in a private temporary directory (0700,
-files 0600) that is removed however the command ends.
+order; repositories are added once and local charts' dependencies built once per run
+(app/prepare.py). Values documents (secrets decrypted) live only in a private temporary
+directory that is removed however the command ends.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from pyhelmfile import log
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.repos import helm_for, repositories
+from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, planned, run_parallel
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import ConfigError
-from pyhelmfile.helm.charts import build_dependencies, chart_key, is_local_chart
 from pyhelmfile.helm.exec import Helm
-from pyhelmfile.helm.repos import add_repository, update_repositories
-from pyhelmfile.state.dag import plan
 from pyhelmfile.state.loader import HelmState
-from pyhelmfile.state.release import desired, mark_excluded
-from pyhelmfile.state.spec import ReleaseSpec, SetValue
-from pyhelmfile.state.values import values_documents
-
-T = TypeVar("T")
+from pyhelmfile.state.spec import ReleaseSpec
 
 
 @dataclass
@@ -52,50 +41,14 @@ class TemplateOptions:
     include_transitive_needs: bool = False
     skip_needs: bool = True
 
+    def needs(self) -> NeedsOptions:
+        return NeedsOptions(self.include_needs, self.include_transitive_needs, self.skip_needs)
 
-def escape(value: str) -> str:
-    """helmfile's escape for --set values: braces and commas are helm syntax."""
-    return value.replace("{", "\\{").replace("}", "\\}").replace(",", "\\,")
-
-
-def set_flags(st: HelmState, values: list[SetValue]) -> list[str]:
-    flags: list[str] = []
-    for sv in values:
-        if sv.value:
-            flags += ["--set", f"{escape(sv.name)}={escape(sv.value)}"]
-        elif sv.file:
-            flags += ["--set-file", f"{escape(sv.name)}={st.storage().normalize(sv.file)}"]
-        elif sv.values:
-            flags += ["--set", f"{escape(sv.name)}={{{','.join(escape(v) for v in sv.values)}}}"]
-    return flags
+    def prepare(self) -> PrepareOptions:
+        return PrepareOptions(args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency)
 
 
-def env_set_flags(release: ReleaseSpec) -> list[str]:
-    """The deprecated `env:` section: values taken from environment variables."""
-    if not release.env_values:
-        return []
-    missing = [sv.value for sv in release.env_values if sv.value not in os.environ]
-    if missing:
-        raise ConfigError(
-            "Environment Variables not found. Please make sure they are set and try again: " + ", ".join(missing)
-        )
-    pairs = [f"{escape(sv.name)}={escape(os.environ[sv.value])}" for sv in release.env_values]
-    return ["--set", ",".join(pairs)]
-
-
-def _unsupported(release: ReleaseSpec) -> None:
-    for attr, name in (
-        ("json_patches", "jsonPatches"),
-        ("strategic_merge_patches", "strategicMergePatches"),
-        ("transformers", "transformers"),
-        ("dependencies", "dependencies"),
-        ("force_namespace", "forceNamespace"),
-    ):
-        if getattr(release, attr):
-            raise ConfigError(f"release {release.name!r}: {name} (helmfile's chartify) is not supported yet")
-
-
-def release_flags(st: HelmState, release: ReleaseSpec, opts: TemplateOptions, values_dir: str) -> list[str]:
+def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: TemplateOptions) -> list[str]:
     """flagsForTemplate, then what the command line adds, in helmfile's order."""
     flags: list[str] = []
     if release.version:
@@ -112,16 +65,7 @@ def release_flags(st: HelmState, release: ReleaseSpec, opts: TemplateOptions, va
         flags += ["--show-only", item]
     if release.namespace:
         flags += ["--namespace", release.namespace]
-    from pyhelmfile.secrets.sops import decrypt_file
-
-    for i, document in enumerate(values_documents(st, release, decrypt_file)):
-        path = os.path.join(values_dir, f"{release.name}-{i:02d}-values.yaml")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(document.text)
-        flags += ["--values", path]
-    flags += set_flags(st, release.set_values)
-    flags += env_set_flags(release)
+    flags += prep.values_flags(st, release)
     for extra in opts.values_files:
         if not os.path.exists(extra):
             raise ConfigError(f"values file not found: {extra}")
@@ -139,79 +83,25 @@ def release_flags(st: HelmState, release: ReleaseSpec, opts: TemplateOptions, va
     return flags
 
 
-def _to_render(st: HelmState, opts: TemplateOptions) -> list[ReleaseSpec]:
-    """withNeeds: the selected releases (plus their needs on request) in plan order, installed ones only."""
-    releases = st.spec.releases
-    marked = mark_excluded(releases, st.selectors, st.spec.common_labels, st.rendered_values, False)
-    selected = [m.release for m in marked if not m.filtered]
-    if not selected:
-        return []
-    include = opts.include_needs or opts.include_transitive_needs
-    skip = opts.skip_needs and not include
-    batches = plan(releases, selected, include_needs=include, skip_needs=skip)
-    return [r for batch in batches for r in batch if desired(r)]
-
-
-def _parallel(jobs: list[Callable[[], T]], concurrency: int) -> list[T]:
-    """Run independent helm processes side by side; results (and the first error) in job order."""
-    if len(jobs) <= 1:
-        return [job() for job in jobs]
-    workers = concurrency if concurrency > 0 else min(len(jobs), 2 * (os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(job) for job in jobs]
-        return [future.result() for future in futures]
-
-
-def _render(helm: Helm, release: ReleaseSpec, flags: list[str]) -> str:
-    return helm.run("template", release.name, release.chart_path_or_name(), *flags).stdout
+def _render(helm: Helm, release: ReleaseSpec, chart: str, flags: list[str]) -> str:
+    return helm.run("template", release.name, chart, *flags).stdout
 
 
 def template(opts: RunOptions, topts: TemplateOptions, write: Callable[[str], object]) -> None:
     """Render the selected releases; `write` receives each release's manifests, in helmfile's order."""
-    added: set[str] = set()
-    built: set[str] = set()
-    refreshed = False
-    values_dir = tempfile.mkdtemp(prefix="pyhelmfile-values-")  # 0700: only this user reads decrypted values
-    try:
+    with Preparation(opts, topts.prepare()) as prep:
 
         def render(st: HelmState) -> bool:
-            to_render = _to_render(st, topts)
+            to_render = [r for batch in planned(st, topts.needs()) for r in batch]
             if not to_render:
                 return False
-            nonlocal refreshed
-            helm = helm_for(st, opts, topts.args)
-            for release in to_render:
-                _unsupported(release)
-            builds: dict[str, ReleaseSpec] = {}
-            for release in to_render:
-                chart = release.chart_path_or_name()
-                skip = release.skip_deps if release.skip_deps is not None else st.spec.helm_defaults.skip_deps
-                key = chart_key(helm, chart)
-                if is_local_chart(chart, st.base_path) and not (topts.skip_deps or skip) and key not in built:
-                    builds.setdefault(key, release)
-            if not topts.skip_deps:
-                for repo in repositories(st):
-                    if repo.name not in added:
-                        add_repository(helm, repo, os.environ)  # `repo add` fetches a fresh index
-                        added.add(repo.name)
-                if builds and not added and not refreshed:
-                    update_repositories(helm)  # repositories added outside this run: refresh them once
-                refreshed = refreshed or bool(builds)
-            # Distinct charts, fresh indexes: the dependency builds are independent of each other.
-            _parallel(
-                [
-                    functools.partial(build_dependencies, helm, r.name, r.chart_path_or_name(), skip_refresh=True)
-                    for r in builds.values()
-                ],
-                topts.concurrency,
-            )
-            built.update(builds)
-            argvs = [(release, release_flags(st, release, topts, values_dir)) for release in to_render]
-            outputs = _parallel(
-                [functools.partial(_render, helm, r, f) for r, f in argvs],
-                topts.concurrency,
-            )
-            for (release, _), out in zip(argvs, outputs, strict=True):
+            helm = prep.helm(st)
+            prep.charts(st, helm, to_render)
+            jobs = [
+                functools.partial(_render, helm, r, prep.chart(st, r), release_flags(prep, st, r, topts))
+                for r in to_render
+            ]
+            for release, out in zip(to_render, run_parallel(jobs, topts.concurrency), strict=True):
                 log.info("Templating release=%s, chart=%s", release.name, release.chart_path_or_name())
                 if topts.output_dir:
                     if out.strip():
@@ -221,5 +111,3 @@ def template(opts: RunOptions, topts: TemplateOptions, write: Callable[[str], ob
             return True
 
         StateVisitor(opts, select_releases=False).run(render)
-    finally:
-        shutil.rmtree(values_dir, ignore_errors=True)
