@@ -41,6 +41,10 @@ class KubeError(PyhelmfileError):
     """The Kubernetes API or kubeconfig could not be used."""
 
 
+class ManifestError(PyhelmfileError):
+    """A rendered or stored manifest that cannot be diffed (bad YAML, a duplicate resource)."""
+
+
 class SecretsError(PyhelmfileError):
     """A secrets file could not be decrypted."""
 

@@ -1,0 +1,96 @@
+"""Secret values replaced by placeholders before anything shows a diff (helm-diff's redactSecrets).
+
+helm-diff decodes a Secret's `data` (base64) and merges `stringData` into it, as the API
+server does, then writes each value as one of
+  'REDACTED # (N bytes)'   the value is the same on both sides,
+  '-------- # (N bytes)'   the old value (changed or removed),
+  '++++++++ # (N bytes)'   the new value (changed or added),
+under `data`, and drops `stringData`. So a diff shows which keys changed and their sizes but
+never a value. The placeholders are computed pairwise: whether a value changed needs both sides.
+
+Beyond helm-diff: kubectl's last-applied-configuration annotation holds a copy of the whole
+object (data included), so on a Secret its value is replaced by a placeholder too.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+from typing import Any
+
+from pyhelmfile.diff.manifest import Resource, with_object
+
+LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def is_secret(res: Resource | None) -> bool:
+    return res is not None and res.kind == "Secret"
+
+
+def redact_pair(old: Resource | None, new: Resource | None) -> tuple[Resource | None, Resource | None]:
+    """`old` and `new` with their Secret values replaced by placeholders (others unchanged)."""
+    if not (is_secret(old) or is_secret(new)):
+        return old, new
+    old_data = secret_bytes(old.obj) if old is not None else {}
+    new_data = secret_bytes(new.obj) if new is not None else {}
+    old_obj = old.obj if old is not None else None
+    new_obj = new.obj if new is not None else None
+    if old is not None:
+        old = with_object(old, _masked(old.obj, new_obj, old_data, new_data if new is not None else None, "--------"))
+    if new is not None:
+        new = with_object(
+            new, _masked(new.obj, old_obj, new_data, old_data if old_obj is not None else None, "++++++++")
+        )
+    return old, new
+
+
+def secret_bytes(obj: Any) -> dict[str, bytes]:
+    """A Secret's values as the API server stores them: `data` decoded, `stringData` merged over it."""
+    out: dict[str, bytes] = {}
+    if not isinstance(obj, dict):
+        return out
+    data = obj.get("data")
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out[str(k)] = _decode(v)
+    string_data = obj.get("stringData")
+    if isinstance(string_data, dict):
+        for k, v in string_data.items():
+            out[str(k)] = ("" if v is None else str(v)).encode()
+    return out
+
+
+def _decode(value: Any) -> bytes:
+    if value is None:
+        return b""
+    text = value if isinstance(value, str) else str(value)
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return text.encode()  # not base64 (the API server would refuse it): still never shown
+
+
+def _placeholder(value: bytes, other: bytes | None, changed: str) -> str:
+    return f"{'REDACTED' if other == value else changed} # ({len(value)} bytes)"
+
+
+def _masked(obj: Any, other_obj: Any, mine: dict[str, bytes], other: dict[str, bytes] | None, changed: str) -> Any:
+    """`obj` with placeholders; `other` is the other side's values (None when there is no other side)."""
+    out = copy.deepcopy(obj) if isinstance(obj, dict) else {}
+    out.pop("stringData", None)
+    out.pop("data", None)
+    if mine:
+        out["data"] = {k: _placeholder(v, None if other is None else other.get(k), changed) for k, v in mine.items()}
+    ann = _annotations(out)
+    if LAST_APPLIED_ANNOTATION in ann:
+        value = str(ann[LAST_APPLIED_ANNOTATION]).encode()
+        theirs = _annotations(other_obj).get(LAST_APPLIED_ANNOTATION)
+        ann[LAST_APPLIED_ANNOTATION] = _placeholder(value, None if theirs is None else str(theirs).encode(), changed)
+    return out
+
+
+def _annotations(obj: Any) -> dict[Any, Any]:
+    meta = obj.get("metadata") if isinstance(obj, dict) else None
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
+    return ann if isinstance(ann, dict) else {}
