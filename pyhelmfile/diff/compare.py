@@ -13,12 +13,14 @@ see placeholders unless `show_secrets`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pyhelmfile.diff.manifest import Resource, parse_manifests
 from pyhelmfile.diff.redact import redact_pair
+from pyhelmfile.errors import ConfigError
 
 Action = Literal["add", "remove", "change"]
 MASK = "***"
@@ -60,6 +62,8 @@ class ReleaseDiff:
     values_changes: list[ValueChange] = field(default_factory=list)
     installed: bool = True  # False: the release does not exist yet (everything is "add")
     to_delete: bool = False  # the release will be uninstalled (everything is "remove")
+    # helm-diff's --suppress-output-line-regex: renderers leave out diff lines these match (re.search)
+    suppress_output_line_regex: list[str] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
@@ -90,6 +94,7 @@ def compare(
     old_values: Mapping[str, Any] | None = None,
     new_values: Mapping[str, Any] | None = None,
     secret_value_paths: Collection[str] = frozenset(),
+    suppress_output_line_regex: Sequence[str] = (),
 ) -> ReleaseDiff:
     """Diff two manifest streams of one release.
 
@@ -97,7 +102,14 @@ def compare(
     `new_manifest` what the chart renders now ('' when `to_delete`); both are parsed with
     `namespace` as the default namespace. `old_chart`/`new_chart` are "name-version" strings;
     `old_values`/`new_values`, when both given, are compared with compare_values.
+    `suppress_output_line_regex` (Python `re` syntax, which agrees with Go's RE2 on common
+    patterns) is kept for the renderers; a bad pattern is a ConfigError here.
     """
+    for pattern in suppress_output_line_regex:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"invalid suppress-output-line-regex {pattern!r}: {exc}") from None
     old = parse_manifests(old_manifest, namespace, include_tests=include_tests, include_hooks=include_hooks)
     new = parse_manifests(new_manifest, namespace, include_tests=include_tests, include_hooks=include_hooks)
     changes = compare_resources(
@@ -118,6 +130,7 @@ def compare(
         values_changes=values_changes,
         installed=installed,
         to_delete=to_delete,
+        suppress_output_line_regex=list(suppress_output_line_regex),
     )
 
 

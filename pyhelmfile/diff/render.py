@@ -14,6 +14,7 @@ Secrets arrive already masked (compare.py); a suppressed kind prints only helm-d
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -134,8 +135,13 @@ def _within_context(records: list[tuple[str, str]], context: int) -> list[tuple[
 # ----------------------------------------------------------------------------- text
 
 
-def render_change(change: Change, *, context: int = -1, color: bool = False) -> str:
-    """One change as helm-diff prints it: the header line, then its diff lines."""
+def render_change(change: Change, *, context: int = -1, color: bool = False, suppress_lines: Sequence[str] = ()) -> str:
+    """One change as helm-diff prints it: the header line, then its diff lines.
+
+    `suppress_lines`: regexes; diff lines (changed or not) whose text matches one are left out
+    before the context is cut, as helm-diff's --suppress-output-line-regex; when no changed
+    line is left, only the header remains.
+    """
 
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
@@ -144,7 +150,13 @@ def render_change(change: Change, *, context: int = -1, color: bool = False) -> 
     if change.suppressed:
         lines.append(paint(f"+ Changes suppressed on sensitive content of type {change.resource.kind}", _YELLOW))
         return "\n".join(lines) + "\n"
-    for rec in _within_context(change_records(change), context):
+    records = change_records(change)
+    if suppress_lines:
+        patterns = [re.compile(p) for p in suppress_lines]
+        records = [r for r in records if not any(p.search(r[1]) for p in patterns)]
+        if all(op == " " for op, _ in records):
+            records = []
+    for rec in _within_context(records, context):
         if rec is None:
             lines.append("...")
         elif rec[0] == "+":
@@ -159,7 +171,8 @@ def render_change(change: Change, *, context: int = -1, color: bool = False) -> 
 def render_release_text(diff: ReleaseDiff, *, context: int = -1, color: bool = False, show_values: bool = False) -> str:
     """One release's part of render_text."""
     parts = [NOT_INSTALLED_BANNER] if not diff.installed else []
-    parts.extend(render_change(c, context=context, color=color) for c in diff.changes)
+    suppress = diff.suppress_output_line_regex
+    parts.extend(render_change(c, context=context, color=color, suppress_lines=suppress) for c in diff.changes)
     if show_values and diff.values_changes:
         parts.append(f"values of {diff.release}:\n" + "".join(f"  {_value_line(v)}\n" for v in diff.values_changes))
     return "".join(parts)
@@ -175,6 +188,21 @@ def render_text(
     `show_values`: also list the changed values (not part of helm-diff's output).
     """
     return "".join(render_release_text(d, context=context, color=color, show_values=show_values) for d in diffs)
+
+
+_SIMPLE = {"add": ("to be added.", _GREEN), "remove": ("to be removed.", _RED), "change": ("to be changed.", _YELLOW)}
+
+
+def render_simple(diffs: Sequence[ReleaseDiff], *, color: bool = False) -> str:
+    """helm-diff's `--output simple`: per release a line per change, then its "Plan:" line."""
+    out: list[str] = []
+    for d in diffs:
+        for c in d.changes:
+            message, code = _SIMPLE[c.action]
+            line = f"{c.key} {message}"
+            out.append(f"{code}{line}{_RESET}" if color else line)
+        out.append(f"Plan: {d.count('add')} to add, {d.count('change')} to change, {d.count('remove')} to destroy.")
+    return "".join(line + "\n" for line in out)
 
 
 def _value_line(v: ValueChange) -> str:

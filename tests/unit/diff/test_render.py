@@ -12,10 +12,12 @@ from pyhelmfile.diff.render import (
     diff_lines,
     render_json,
     render_markdown,
+    render_simple,
     render_text,
     split_chart,
     summary_line,
 )
+from pyhelmfile.errors import ConfigError
 from tests.unit.diff.conftest import replace_once
 
 OLD = """---
@@ -353,3 +355,31 @@ def test_secret_values_never_appear_in_any_rendering(webapp: str) -> None:
     # the same check can fail: with show_secrets the values are there
     shown = render_text([compare("demo", "shop", "stg", webapp, new, show_secrets=True)])
     assert OLD_B64 in shown and NEW_B64 in shown
+
+
+def test_suppress_output_line_regex() -> None:
+    d = _diff(suppress_output_line_regex=["image:"])
+    out = render_text([d])
+    # every line of the Deployment's change matched: its header stays (helm-diff still counts the change)
+    assert out.startswith("default, web, Deployment (apps) has changed:\ndefault, web-config, ConfigMap (v1) has")
+    assert "image" not in out and "+   d: four\n" in out
+    out = render_text([_diff(suppress_output_line_regex=[r"^\s+[a-c]: "])], context=1)
+    assert '...\n  data:\n-   d: "4"\n+   d: four\n    e: "5"\n...\n' in out  # a-c gone
+
+
+def test_bad_suppress_regex_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="invalid suppress-output-line-regex"):
+        _diff(suppress_output_line_regex=["(unclosed"])
+
+
+def test_simple_output() -> None:
+    new = NEW.replace("name: web-config", "name: web-settings")
+    assert render_simple([_diff(new=new)]) == (
+        "default, web, Deployment (apps) to be changed.\n"
+        "default, web-config, ConfigMap (v1) to be removed.\n"
+        "default, web-settings, ConfigMap (v1) to be added.\n"
+        "Plan: 1 to add, 1 to change, 1 to destroy.\n"
+    )
+    assert render_simple([_diff(new=new)], color=True).startswith(
+        "\x1b[33mdefault, web, Deployment (apps) to be changed.\x1b[0m\n\x1b[31mdefault, web-config"
+    )
