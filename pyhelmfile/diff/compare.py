@@ -164,12 +164,25 @@ def compare_resources(
 
 def changed_paths(old: Resource, new: Resource) -> list[str]:
     """DeepDiff's paths between two objects (empty: the same object)."""
-    if old.body == new.body:
-        return []  # the same normalised text is the same object; DeepDiff is the slow part
+    if same_object(old.obj, new.obj):
+        return []  # most objects do not change, and DeepDiff is the slow part
     from deepdiff import DeepDiff
 
     dd = DeepDiff(old.obj, new.obj, ignore_order=False, ignore_nan_inequality=True)
     return sorted(dd.affected_paths)
+
+
+def same_object(a: Any, b: Any) -> bool:
+    """Whether two normalised objects are equal, telling true from 1 and 1 from 1.0 (== does not)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(k in b and same_object(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_object(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and a != a:
+        return bool(b != b)  # NaN, as DeepDiff's ignore_nan_inequality
+    return bool(a == b)
 
 
 def _change(

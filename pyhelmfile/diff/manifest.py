@@ -9,11 +9,14 @@ kinds are cluster-scoped, and neither side of a diff does either, so keys still 
 
 Normalisation is helm-diff's `--normalize-manifests`: the YAML is read and written again the
 way yaml.v2 does (`goyaml`), so comments, quoting, indentation and key order do not count.
-`obj` is read back from that text, so the object and the text a diff shows always agree.
+`obj` is what reading that text back gives, so the object and the text a diff shows always
+agree. The text is written when first asked for: most objects of a release do not change and
+are never shown.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -78,10 +81,19 @@ class Resource:
     namespace: str  # its own, else the default one (as in helm-diff's key, cluster-scoped kinds too)
     name: str
     source: str  # the template path from helm's "# Source:" comment ('' if none)
-    obj: Any  # the parsed object (plain dicts and lists), read back from the normalised text
-    text: str  # "# Source: ..." line (if any) and the normalised YAML, ending in a newline
+    obj: Any  # the parsed object (plain dicts and lists), as its normalised text reads back
     hooks: tuple[str, ...] = ()  # the helm.sh/hook events, in order
     resource_policy: str = ""  # helm.sh/resource-policy ("keep": helm never deletes it)
+
+    @functools.cached_property
+    def body(self) -> str:
+        """The normalised YAML (yaml.v2's Marshal of `obj`), ending in a newline."""
+        return goyaml.dump(self.obj)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """What a diff shows: the "# Source: ..." line (if any), then the normalised YAML."""
+        return f"# Source: {self.source}\n{self.body}" if self.source else self.body
 
     @property
     def group(self) -> str:
@@ -111,13 +123,6 @@ class Resource:
     def cluster_scoped(self) -> bool:
         """Whether this is one of the built-in cluster-scoped kinds (custom resources: False)."""
         return (self.group, self.kind) in _CLUSTER_SCOPED
-
-    @property
-    def body(self) -> str:
-        """The normalised YAML without the "# Source:" line."""
-        if self.source:
-            return self.text.partition("\n")[2]
-        return self.text
 
 
 def parse_manifests(
@@ -162,8 +167,7 @@ def make_resource(obj: Any, *, source: str = "", default_namespace: str = "") ->
 
 
 def with_object(res: Resource, obj: Any) -> Resource:
-    """`res` with another object (same identity), its text rebuilt; for masking."""
-    body = goyaml.dump(obj)
+    """`res` with another object (same identity); for masking."""
     return Resource(
         api_version=res.api_version,
         kind=res.kind,
@@ -171,7 +175,6 @@ def with_object(res: Resource, obj: Any) -> Resource:
         name=res.name,
         source=res.source,
         obj=obj,
-        text=_with_source(res.source, body),
         hooks=res.hooks,
         resource_policy=res.resource_policy,
     )
@@ -196,10 +199,6 @@ def _from(source: str) -> str:
     return f" (from {source})" if source else ""
 
 
-def _with_source(source: str, body: str) -> str:
-    return f"# Source: {source}\n{body}" if source else body
-
-
 def _text(value: Any) -> str:
     """A scalar as the string yaml.v2 puts into a Go string field ('' for null)."""
     if value is None:
@@ -219,12 +218,20 @@ def _annotations(obj: Any) -> dict[Any, Any]:
     return ann if isinstance(ann, dict) else {}
 
 
-def _plain(value: Any) -> Any:
-    """goyaml's LineDicts as plain dicts (smaller, and what DeepDiff and json expect)."""
+def _normal(value: Any) -> Any:
+    """The value as reading back its yaml.v2 text gives it, in plain dicts and lists.
+
+    Writing and reading back changes only floats: yaml.v2 writes 2.0 as `2`, which reads back
+    as the int 2 (and 1e+21 stays a float). Strings, ints, booleans and nulls come back as they
+    were, quoted where needed. Plain dicts rather than goyaml's LineDicts: smaller, and what
+    DeepDiff and json expect.
+    """
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {_normal(k): _normal(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_normal(v) for v in value]
+    if isinstance(value, float):
+        return goyaml.resolve_number(goyaml.dump(value).rstrip("\n"))
     return value
 
 
@@ -245,8 +252,7 @@ def _resources(loaded: Any, source: str, default_namespace: str) -> list[Resourc
         for item in items:
             out.extend(_resources(item, source, default_namespace))
         return out
-    body = goyaml.dump(loaded)
-    obj = _plain(goyaml.load(body))  # read back: the object is exactly what the text says
+    obj = _normal(loaded)  # the object is exactly what its text says
     meta = _metadata(obj)
     ann = _annotations(obj)
     hooks = tuple(h.strip() for h in _text(ann.get(HOOK_ANNOTATION)).split(",") if h.strip())
@@ -258,7 +264,6 @@ def _resources(loaded: Any, source: str, default_namespace: str) -> list[Resourc
             name=_text(meta.get("name")),
             source=source,
             obj=obj,
-            text=_with_source(source, body),
             hooks=hooks,
             resource_policy=_text(ann.get(RESOURCE_POLICY_ANNOTATION)),
         )

@@ -218,3 +218,12 @@ def test_compare_passes_values() -> None:
     d = _diff("", "", old_values={"a": 1}, new_values={"a": 2, "s": "x"}, secret_value_paths={"s"})
     assert d.values_changes == [ValueChange("a", 1, 2, False), ValueChange("s", None, MASK, True, "add")]
     assert not d.has_changes  # values alone do not make a release change (helm-diff's verdict)
+
+
+def test_verdict_tells_true_from_1_and_1_from_1_5() -> None:
+    doc = "apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {x: %s}\n"
+    for old, new in (("true", "1"), ("1", "1.5"), ("1", '"1"'), ("null", '""'), ("[]", "{}")):
+        (c,) = _diff(doc % old, doc % new).changes
+        assert c.paths == ["root['spec']['x']"], (old, new)
+    for old, new in (("1", "1.0"), ("yes", "true"), (".nan", ".NaN"), ("'a'", "a"), ("1e3", "1000.0")):
+        assert _diff(doc % old, doc % new).changes == [], (old, new)

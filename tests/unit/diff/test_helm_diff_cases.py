@@ -19,7 +19,10 @@ LINE8 = ["- line8", "+ line8 - different!"]
 
 
 def _raw(text: str) -> Resource:
-    return Resource("v1", "ConfigMap", "default", "x", "", {}, text)
+    """A Resource showing `text` as it is (its text is normally written from its object)."""
+    res = Resource("v1", "ConfigMap", "default", "x", "", {})
+    res.__dict__["text"] = text  # what functools.cached_property would have stored
+    return res
 
 
 def _lines(old: str, new: str, context: int) -> list[str]:
