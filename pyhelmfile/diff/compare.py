@@ -1,9 +1,9 @@
 """A release's deployed manifest against its new one, object by object (helm-diff's diff.Manifests).
 
 Objects are matched by key ("namespace, name, Kind (group)"). An object on both sides has
-changed when DeepDiff finds a difference between the normalised objects; since each object is
-read back from its normalised YAML, formatting, comments and key order never count, and the
-verdict agrees with the text a renderer shows. Order, as helm-diff prints: changed objects in
+changed when it differs (strict equality, then DeepDiff for the paths) between the normalised
+objects; since each object is what its normalised YAML reads back as, formatting, comments
+and key order never count, and the verdict agrees with the text a renderer shows. Order, as helm-diff prints: changed objects in
 key order, then removed ones, then added ones (each in key order). Removed objects that helm
 keeps (`helm.sh/resource-policy: keep`) are not reported, as helm-diff does not.
 

@@ -239,7 +239,9 @@ def _resources(loaded: Any, source: str, default_namespace: str) -> list[Resourc
     if loaded is None:
         return []  # only comments: a template that rendered nothing
     if not isinstance(loaded, dict):
-        raise ManifestError(f"a manifest document is not a mapping{_from(source)}: {_text(loaded)[:60]!r}")
+        # its type only: a manifest's text is never quoted in a message (it may hold secrets)
+        kind_of = "a list" if isinstance(loaded, list) else "a scalar"
+        raise ManifestError(f"a manifest document is {kind_of}, not a mapping{_from(source)}")
     api_version = _text(loaded.get("apiVersion"))
     kind = _text(loaded.get("kind"))
     if not api_version and not kind:

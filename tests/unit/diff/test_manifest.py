@@ -145,7 +145,7 @@ def test_bad_yaml_is_an_error_naming_the_template() -> None:
 
 
 def test_a_document_that_is_not_a_mapping_is_an_error() -> None:
-    with pytest.raises(ManifestError, match=r"not a mapping \(from c/t\.yaml\)"):
+    with pytest.raises(ManifestError, match=r"is a list, not a mapping \(from c/t\.yaml\)"):
         parse_manifests("# Source: c/t.yaml\n- a\n- b\n", "ns")
 
 
@@ -154,3 +154,15 @@ def test_make_resource_normalises_like_parse() -> None:
     assert res.key == ", x, ConfigMap (v1)"
     assert res.obj["data"]["count"] == 1 and type(res.obj["data"]["count"]) is int
     assert res.text == "apiVersion: v1\ndata:\n  count: 1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+
+
+def test_errors_never_quote_the_manifest() -> None:
+    bad = (
+        '# Source: c/templates/secret.yaml\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  pw: "czNjcjN0\n'
+    )
+    with pytest.raises(ManifestError) as err:
+        parse_manifests(bad, "ns")
+    assert "czNjcjN0" not in str(err.value) and "c/templates/secret.yaml" in str(err.value)
+    with pytest.raises(ManifestError) as err:
+        parse_manifests("# Source: c/t.yaml\nczNjcjN0\n", "ns")
+    assert "czNjcjN0" not in str(err.value)
