@@ -3,8 +3,9 @@
 Objects are matched by key ("namespace, name, Kind (group)"). An object on both sides has
 changed when it differs (strict equality, then DeepDiff for the paths) between the normalised
 objects; since each object is what its normalised YAML reads back as, formatting, comments
-and key order never count, and the verdict agrees with the text a renderer shows. Order, as helm-diff prints: changed objects in
-key order, then removed ones, then added ones (each in key order). Removed objects that helm
+and key order never count, and the verdict agrees with the text a renderer shows. Order, as
+helm-diff prints: changed objects in key order, then removed ones, then added ones (each in
+key order). Removed objects that helm
 keeps (`helm.sh/resource-policy: keep`) are not reported, as helm-diff does not.
 
 Secrets are masked here (redact.py), before anything reaches a Change: renderers only ever
