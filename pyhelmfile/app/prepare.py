@@ -28,7 +28,7 @@ from pyhelmfile.state.dag import plan
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import desired, mark_excluded
 from pyhelmfile.state.spec import ReleaseSpec, SetValue
-from pyhelmfile.state.values import values_documents
+from pyhelmfile.state.values import ValuesDocument, values_documents
 
 T = TypeVar("T")
 
@@ -174,10 +174,15 @@ class Preparation:
 
     def values_flags(self, st: HelmState, release: ReleaseSpec) -> list[str]:
         """The release's values documents (written 0600 into the private directory), set and env flags."""
+        return self.release_values(st, release)[1]
+
+    def release_values(self, st: HelmState, release: ReleaseSpec) -> tuple[list[ValuesDocument], list[str]]:
+        """The release's values documents (decrypted secrets included) and the helm flags that pass them."""
         from pyhelmfile.secrets.sops import decrypt_file
 
+        documents = values_documents(st, release, decrypt_file)
         flags: list[str] = []
-        for i, document in enumerate(values_documents(st, release, decrypt_file)):
+        for i, document in enumerate(documents):
             # mkstemp: 0600, and unique when a run renders a release twice or two releases share a name
             fd, path = tempfile.mkstemp(prefix=f"{release.name}-{i:02d}-", suffix="-values.yaml", dir=self.values_dir)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -185,4 +190,4 @@ class Preparation:
             flags += ["--values", path]
         flags += set_flags(st, release.set_values)
         flags += env_set_flags(release)
-        return flags
+        return documents, flags

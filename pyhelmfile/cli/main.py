@@ -19,13 +19,19 @@ from pyhelmfile.cli.options import GlobalOptions, add_global_flags, apply_flags
 
 # name -> "module:attribute". Keep sorted; one line per command.
 COMMANDS: dict[str, str] = {
+    "apply": "pyhelmfile.cli.apply:apply_command",
     "build": "pyhelmfile.cli.build:build_command",
     "bump": "pyhelmfile.cli.bump:bump",
     "chart": "pyhelmfile.cli.chart:chart",
+    "delete": "pyhelmfile.cli.destroy:delete_command",
+    "destroy": "pyhelmfile.cli.destroy:destroy_command",
+    "diff": "pyhelmfile.cli.apply:diff_command",
     "promote": "pyhelmfile.cli.bump:promote",
     "list": "pyhelmfile.cli.list:list_command",
     "repos": "pyhelmfile.cli.repos:repos_command",
     "show-dag": "pyhelmfile.cli.dag:show_dag_command",
+    "status": "pyhelmfile.cli.destroy:status_command",
+    "sync": "pyhelmfile.cli.apply:sync_command",
     "template": "pyhelmfile.cli.template:template_command",
     "version": "pyhelmfile.cli.version:version",
     "write-values": "pyhelmfile.cli.write_values:write_values_command",

@@ -27,6 +27,15 @@ def build_dependencies(helm: Helm, release_name: str, chart: str, *, skip_refres
     try:
         out = helm.run(*args).stdout
     except HelmError as exc:
-        raise HelmError(f"building dependencies of local chart: {exc}") from None
+        if "out of sync" not in str(exc):
+            raise HelmError(f"building dependencies of local chart: {exc}") from None
+        # The dependencies file was edited (a version bump) after the lock was written: resolve again,
+        # as `helm dependency update` would, instead of failing the run the way helmfile does.
+        log.warning("%s: the lock file is out of sync with its dependencies; running helm dependency update", chart)
+        update = ["dependency", "update", chart, *(["--skip-refresh"] if skip_refresh else [])]
+        try:
+            out = helm.run(*update).stdout
+        except HelmError as again:
+            raise HelmError(f"updating dependencies of local chart: {again}") from None
     if out.strip():
         log.info("%s", out.rstrip("\n"))

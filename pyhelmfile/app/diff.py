@@ -1,0 +1,321 @@
+"""`diff`: what `apply` would change, computed natively (no helm-diff plugin).
+
+For each selected release: read its newest live revision from the cluster (one list per
+namespace), render the desired manifests with `helm template` using the cluster's own
+capabilities (its version and API versions, `--is-upgrade` when the release exists, so the
+result is what `helm upgrade` would produce), then compare object by object. Releases with
+`installed: false` that exist are shown as removals. Apply builds on the same plan.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pyhelmfile import log
+from pyhelmfile.app import verdicts
+from pyhelmfile.app.cluster import Clusters, Target, helm_in
+from pyhelmfile.app.options import RunOptions
+from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, planned, run_parallel
+from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.errors import ConfigError
+from pyhelmfile.helm.exec import Helm
+from pyhelmfile.state.loader import HelmState
+from pyhelmfile.state.release import desired
+from pyhelmfile.state.spec import ReleaseSpec
+
+if TYPE_CHECKING:
+    from pyhelmfile.diff.compare import ReleaseDiff
+    from pyhelmfile.kube.releases import DeployedRelease
+
+
+@dataclass
+class DiffOptions:
+    args: str = ""
+    set_values: list[str] = field(default_factory=list)
+    values_files: list[str] = field(default_factory=list)
+    skip_deps: bool = False
+    concurrency: int = 0
+    context: int = -1
+    output: str = "diff"  # diff | json | markdown | summary
+    show_secrets: bool = False
+    suppress_secrets: bool = False
+    include_tests: bool = False
+    detailed_exitcode: bool = False
+    suppress_diff: bool = False
+    skip_diff_on_install: bool = False
+    color: bool = False
+    compare: bool = True  # False: no rendering; every desired release is to be upgraded (sync)
+    include_needs: bool = False
+    include_transitive_needs: bool = False
+    skip_needs: bool = True
+
+    def needs(self) -> NeedsOptions:
+        return NeedsOptions(self.include_needs, self.include_transitive_needs, self.skip_needs)
+
+    def prepare(self) -> PrepareOptions:
+        return PrepareOptions(args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency)
+
+
+@dataclass
+class Change:
+    """One release's verdict: what apply would do with it, and why."""
+
+    target: Target
+    deployed: DeployedRelease | None
+    diff: ReleaseDiff
+    action: str  # install | upgrade | delete | none
+    values_flags: list[str] = field(default_factory=list)
+    rendered: str | None = None  # the desired manifests (in memory only: they may hold secrets)
+    verdict_key: str | None = None  # see app/verdicts.py
+
+    @property
+    def changed(self) -> bool:
+        return self.action != "none"
+
+
+@dataclass
+class StatePlan:
+    """A state file's releases in plan order (groups that may run side by side), with verdicts."""
+
+    st: HelmState
+    helm: Helm
+    batches: list[list[Target]]
+    changes: dict[str, Change]  # by release id
+
+
+def chart_metadata(chart_dir: str) -> tuple[str, str]:
+    """A local chart's (name, version) from Chart.yaml; ('', '') when unreadable."""
+    import yaml
+
+    try:
+        with open(os.path.join(chart_dir, "Chart.yaml"), encoding="utf-8") as fh:
+            meta = yaml.safe_load(fh) or {}
+    except (OSError, yaml.YAMLError):
+        return "", ""
+    return str(meta.get("name", "")), str(meta.get("version", ""))
+
+
+def new_chart(st: HelmState, release: ReleaseSpec) -> str:
+    """The chart name-version the release would get, when it can be known without helm."""
+    chart = release.chart_path_or_name()
+    path = chart if os.path.isabs(chart) else os.path.join(st.base_path, chart)
+    if os.path.isdir(path):
+        name, version = chart_metadata(path)
+        return f"{name}-{version}" if name else ""
+    version = release.version
+    if version and all(c.isalnum() or c in ".-+" for c in version.lstrip("v")):
+        return f"{chart.rstrip('/').rsplit('/', 1)[-1]}-{version}"
+    return ""
+
+
+def template_flags(
+    target: Target, clusters: Clusters, values_flags: list[str], dopts: DiffOptions, upgrade: bool
+) -> list[str]:
+    """`helm template` flags that reproduce what `helm upgrade --install` would render on this cluster."""
+    release, st = target.release, target.st
+    flags: list[str] = []
+    if release.version:
+        flags += ["--version", release.version]
+    devel = release.devel if release.devel is not None else st.spec.helm_defaults.devel
+    if devel:
+        flags.append("--devel")
+    kube_version, apis = clusters.capabilities(target.context)
+    for api in [*(release.api_versions or st.spec.api_versions), *apis]:
+        flags += ["--api-versions", api]
+    if kube_version:
+        flags += ["--kube-version", kube_version]
+    flags += ["--namespace", target.namespace]
+    flags += values_flags
+    flags += cli_values_flags(dopts.values_files, dopts.set_values)
+    if upgrade:
+        flags.append("--is-upgrade")
+    return flags
+
+
+def cli_values_flags(values_files: list[str], set_values: list[str]) -> list[str]:
+    flags: list[str] = []
+    for extra in values_files:
+        if not os.path.exists(extra):
+            raise ConfigError(f"values file not found: {extra}")
+        flags += ["--values", os.path.abspath(extra)]
+    for item in set_values:
+        flags += ["--set", item]
+    return flags
+
+
+def _secret_paths(documents: list[Any]) -> set[str]:
+    """Dotted paths of every leaf that came from a secrets file (masked in values diffs)."""
+    from pyhelmfile import goyaml
+
+    paths: set[str] = set()
+
+    def walk(value: Any, prefix: str) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, f"{prefix}.{key}" if prefix else str(key))
+        else:
+            paths.add(prefix)
+
+    for document in documents:
+        if document.secret:
+            walk(goyaml.load(document.text) or {}, "")
+    return paths
+
+
+def diff_release(prep: Preparation, clusters: Clusters, helm: Helm, target: Target, dopts: DiffOptions) -> Change:
+    """Render one release against its cluster and compare with what is deployed."""
+    from pyhelmfile.diff.compare import ReleaseDiff, compare, compare_values
+    from pyhelmfile.state.values import merged_values
+
+    deployed = clusters.deployed(target)
+    release = target.release
+    if not desired(release):
+        old = deployed.full_manifest() if deployed else ""
+        diff = compare(
+            release.name, target.namespace, target.context, old, "",
+            show_secrets=dopts.show_secrets, suppress_secrets=dopts.suppress_secrets,
+        )  # fmt: skip
+        diff.to_delete = deployed is not None
+        return Change(target, deployed, diff, "delete" if deployed else "none")
+    documents, values_flags = prep.release_values(target.st, release)
+    if not dopts.compare or (deployed is None and dopts.skip_diff_on_install):
+        diff = ReleaseDiff(release.name, target.namespace, target.context, [], None, [], installed=deployed is not None)
+        return Change(target, deployed, diff, "upgrade" if deployed else "install", values_flags)
+    flags = template_flags(target, clusters, values_flags, dopts, upgrade=deployed is not None)
+    chart = prep.chart(target.st, release)
+    key = _verdict_key(helm, target, chart, flags) if deployed is not None else None
+    if deployed is not None and verdicts.unchanged(key, deployed.full_manifest()):
+        log.debug("release=%s: inputs and deployed manifest as when last compared: no changes", release.name)
+        diff = ReleaseDiff(release.name, target.namespace, target.context, [], None, [], installed=True)
+        return Change(target, deployed, diff, "none", values_flags, None, key)
+    rendered = helm_in(helm, target).run("template", release.name, chart, *flags).stdout
+    diff = compare(
+        release.name, target.namespace, target.context,
+        deployed.full_manifest() if deployed else "", rendered,
+        show_secrets=dopts.show_secrets, suppress_secrets=dopts.suppress_secrets,
+    )  # fmt: skip
+    diff.installed = deployed is not None
+    if deployed is not None:
+        chart = new_chart(target.st, release)
+        if chart and chart != deployed.chart:
+            diff.chart_change = (deployed.chart, chart)
+        new_values = merged_values(documents)
+        diff.values_changes = compare_values(deployed.config, new_values, secret_paths=_secret_paths(documents))
+    if deployed is None:
+        action = "install"
+    elif diff.changes or diff.chart_change:
+        action = "upgrade"
+    else:
+        action = "none"
+        verdicts.remember(key, deployed.full_manifest())
+    return Change(target, deployed, diff, action, values_flags, rendered, key)
+
+
+def _verdict_key(helm: Helm, target: Target, chart: str, flags: list[str]) -> str | None:
+    """Everything `helm template` sees for this release, for app/verdicts.py."""
+    import shutil
+
+    binary = shutil.which(helm.binary) or helm.binary
+    try:
+        info = os.stat(binary)
+    except OSError:
+        return None
+    chart_dir = chart if os.path.isabs(chart) else os.path.join(target.st.base_path, chart)
+    if os.path.isdir(chart_dir):
+        chart_id = "dir:" + verdicts.chart_digest(chart_dir)
+    elif target.release.version and all(c.isalnum() or c in ".-+" for c in target.release.version.lstrip("v")):
+        chart_id = f"ref:{chart}@{target.release.version}"  # an exact version from a repository does not change
+    else:
+        return None
+    files: list[str] = []
+    stable: list[str] = []
+    for i, flag in enumerate(flags):
+        previous = flags[i - 1] if i else ""
+        if previous == "--values":
+            files.append(flag)  # a temporary path: its contents count, not its name
+            stable.append("<values>")
+            continue
+        if previous == "--set-file":
+            files.append(flag.partition("=")[2])
+        stable.append(flag)
+    parts = [binary, str(info.st_size), str(info.st_mtime_ns), *helm.argv([]), chart_id, target.name, *stable]
+    try:
+        return verdicts.inputs_key(parts, files)
+    except OSError:
+        return None
+
+
+def plan_state(st: HelmState, prep: Preparation, clusters: Clusters, dopts: DiffOptions) -> StatePlan | None:
+    """Place, prepare and diff a state's selected releases (and `installed: false` ones that exist)."""
+    batches = planned(st, dopts.needs(), installed_only=False)
+    if not batches:
+        return None
+    targets = [[clusters.place(st, r) for r in batch] for batch in batches]  # refuses bad contexts first
+    helm = prep.helm(st)
+    prep.charts(st, helm, [t.release for batch in targets for t in batch if desired(t.release)])
+    flat = [t for batch in targets for t in batch]
+    jobs = [functools.partial(diff_release, prep, clusters, helm, t, dopts) for t in flat]
+    changes = {t.id: c for t, c in zip(flat, run_parallel(jobs, dopts.concurrency), strict=True)}
+    return StatePlan(st, helm, targets, changes)
+
+
+def render(diffs: list[ReleaseDiff], dopts: DiffOptions) -> str:
+    from pyhelmfile.diff import render as renderers
+
+    if dopts.output == "json":
+        return renderers.render_json(diffs)
+    if dopts.output == "markdown":
+        return renderers.render_markdown(diffs)
+    if dopts.output == "summary":
+        return "".join(renderers.summary_line(d) + "\n" for d in diffs)
+    if dopts.suppress_diff:
+        return ""
+    return renderers.render_text(diffs, context=dopts.context, color=dopts.color)
+
+
+def visit_plans(opts: RunOptions, dopts: DiffOptions, each: Callable[[StatePlan, Preparation, Clusters], None]) -> None:
+    """Load every state, plan it against the clusters and hand each plan to `each` (inside the run's scope)."""
+    clusters = Clusters(opts)
+    try:
+        with Preparation(opts, dopts.prepare()) as prep:
+
+            def visit(st: HelmState) -> bool:
+                plan = plan_state(st, prep, clusters, dopts)
+                if plan is None:
+                    return False
+                each(plan, prep, clusters)
+                return True
+
+            StateVisitor(opts, select_releases=False).run(visit)
+    finally:
+        clusters.close()
+
+
+def diff(opts: RunOptions, dopts: DiffOptions, write: Callable[[str], object]) -> int:
+    """Print the diff of every selected release; the exit code helmfile's --detailed-exitcode gives."""
+    shown: list[ReleaseDiff] = []
+    changed = False
+
+    def each(plan: StatePlan, prep: Preparation, clusters: Clusters) -> None:
+        for batch in plan.batches:
+            for target in batch:
+                change = plan.changes[target.id]
+                nonlocal changed
+                changed = changed or change.changed
+                if change.action == "none" and dopts.output != "json":
+                    log.info("Comparing release=%s: no changes", target.name)
+                    continue
+                shown.append(change.diff)
+                if dopts.output == "diff":
+                    text = render([change.diff], dopts)
+                    if text:
+                        write(text)
+
+    visit_plans(opts, dopts, each)
+    if dopts.output != "diff":
+        write(render(shown, dopts))
+    return 2 if dopts.detailed_exitcode and changed else 0

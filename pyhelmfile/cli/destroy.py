@@ -1,0 +1,60 @@
+"""`pyhelmfile destroy`, `delete` (its older name) and `status`."""
+
+from __future__ import annotations
+
+import click
+
+from pyhelmfile.cli.options import global_options
+
+
+def _destroy(ctx: click.Context, helm_args: str, concurrency: int, cascade: str) -> None:
+    from pyhelmfile.app.destroy import destroy
+    from pyhelmfile.app.sync import ApplyOptions
+    from pyhelmfile.errors import HelmError
+
+    opts = global_options(ctx)
+    if opts.interactive and not click.confirm("Do you really want to delete the selected releases?", default=False):
+        return
+    aopts = ApplyOptions(args=helm_args, concurrency=concurrency, cascade=cascade)
+    outcome = destroy(opts, aopts, lambda text: click.echo(text, nl=False))
+    if outcome.failed:
+        raise HelmError(f"{len(outcome.failed)} release(s) could not be deleted")
+
+
+@click.command("destroy")
+@click.option("--args", "helm_args", default="", help="Extra arguments for helm uninstall.")
+@click.option("--concurrency", default=0, help="Helm processes at once (0: twice the CPUs).")
+@click.option("--cascade", default="", help="helm uninstall --cascade: background, orphan or foreground.")
+@click.option("--skip-deps", is_flag=True, help="Accepted for compatibility (destroy builds nothing).")
+@click.option("--skip-charts", is_flag=True, help="Accepted for compatibility (destroy prepares no chart).")
+@click.pass_context
+def destroy_command(
+    ctx: click.Context, helm_args: str, concurrency: int, cascade: str, skip_deps: bool, skip_charts: bool
+) -> None:
+    """Uninstall every selected release that exists, dependants first."""
+    _destroy(ctx, helm_args, concurrency, cascade)
+
+
+@click.command("delete")
+@click.option("--args", "helm_args", default="", help="Extra arguments for helm uninstall.")
+@click.option("--concurrency", default=0, help="Helm processes at once (0: twice the CPUs).")
+@click.option("--cascade", default="", help="helm uninstall --cascade: background, orphan or foreground.")
+@click.option("--purge", is_flag=True, help="Accepted for compatibility (helm 3 always purges).")
+@click.option("--skip-deps", is_flag=True, help="Accepted for compatibility (delete builds nothing).")
+@click.pass_context
+def delete_command(
+    ctx: click.Context, helm_args: str, concurrency: int, cascade: str, purge: bool, skip_deps: bool
+) -> None:
+    """Deprecated name of destroy."""
+    _destroy(ctx, helm_args, concurrency, cascade)
+
+
+@click.command("status")
+@click.option("--args", "helm_args", default="", help="Extra arguments for helm status.")
+@click.option("--concurrency", default=0, help="Helm processes at once (0: twice the CPUs).")
+@click.pass_context
+def status_command(ctx: click.Context, helm_args: str, concurrency: int) -> None:
+    """helm status of every selected release."""
+    from pyhelmfile.app.destroy import status
+
+    status(global_options(ctx), helm_args, concurrency, lambda text: click.echo(text, nl=False))
