@@ -1,0 +1,188 @@
+"""apply/sync/destroy behaviour on a real test cluster: failures, hooks, contexts, remembered verdicts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.cluster import Clusters
+from tests.support.differential import Run, tmp_env
+from tests.support.toolchain import Toolchain
+
+pytestmark = pytest.mark.cluster
+
+CHART = """\
+apiVersion: v2
+name: {name}
+version: 0.1.0
+"""
+
+CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}
+data:
+  greeting: {{ .Values.greeting | quote }}
+"""
+
+# Renders fine, but the API server rejects it: ConfigMap data must be strings.
+BROKEN = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}
+data:
+  count: 3
+"""
+
+HOOK = (
+    "    hooks:\n"
+    "      - events: [preapply, presync, postsync, cleanup]\n"
+    "        command: sh\n"
+    "        args: [-c, 'echo {{`{{ .Event.Name }}`}} {{`{{ .Release.Name }}`}} >> hooks.log']\n"
+)
+
+HELMFILE = f"""\
+environments:
+  default:
+    kubeContext: stg
+  prd:
+    kubeContext: prd
+---
+helmDefaults:
+  createNamespace: true
+releases:
+  - name: base
+    namespace: behave
+    chart: ./charts/ok
+    values:
+      - greeting: hello
+{HOOK}
+  - name: broken
+    namespace: behave
+    chart: ./charts/broken
+    needs: [behave/base]
+  - name: after-broken
+    namespace: behave
+    chart: ./charts/ok
+    needs: [behave/broken]
+    values:
+      - greeting: never
+  - name: independent
+    namespace: behave
+    chart: ./charts/ok
+    values:
+      - greeting: hi
+"""
+
+
+def _project(root: Path) -> Path:
+    for name, template in (("ok", CONFIGMAP), ("broken", BROKEN)):
+        chart = root / "charts" / name
+        (chart / "templates").mkdir(parents=True)
+        (chart / "Chart.yaml").write_text(CHART.format(name=name))
+        (chart / "values.yaml").write_text("greeting: default\n")
+        (chart / "templates" / "cm.yaml").write_text(template)
+    (root / "helmfile.yaml").write_text(HELMFILE)
+    return root
+
+
+class Runner:
+    def __init__(self, tools: Toolchain, project: Path, env: dict[str, str]) -> None:
+        self.tools, self.project, self.env = tools, project, env
+
+    def __call__(self, *args: str, stdin: str | None = None, **extra: str) -> Run:
+        argv = [sys.executable, "-m", "pyhelmfile", "--helm-binary", self.tools.helm3, *args]
+        proc = subprocess.run(
+            argv, cwd=self.project, env={**self.env, **extra}, input=stdin, capture_output=True, text=True, timeout=600
+        )
+        return Run(tuple(argv), proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def runner(tools: Toolchain, clusters: Clusters, tmp_path: Path) -> Runner:
+    env = tools.env(**tmp_env(tmp_path), **clusters.env(), XDG_CACHE_HOME=str(tmp_path / "xdg-cache"))
+    return Runner(tools, _project(tmp_path / "project"), env)
+
+
+def _revisions(clusters: Clusters, context: str, names: list[str]) -> dict[str, int]:
+    found = {}
+    for name in names:
+        records = clusters.helm_releases(context, "behave", name)
+        if records:
+            found[name] = max(records)
+    return found
+
+
+def test_a_failure_skips_dependants_and_lets_the_rest_finish(runner: Runner, clusters: Clusters) -> None:
+    try:
+        result = runner("apply")
+        assert result.returncode == 1
+        error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert error_lines == ["error: 1 release(s) failed, 1 skipped (2 not applied)"], result.stderr
+        assert "Traceback" not in result.stderr
+        sections = result.stdout.split("\n\n")
+        failed = next(s for s in sections if s.startswith("FAILED RELEASES"))
+        skipped = next(s for s in sections if s.startswith("SKIPPED RELEASES"))
+        updated = next(s for s in sections if s.startswith("UPDATED RELEASES"))
+        assert "broken" in failed and "cannot unmarshal" in failed
+        assert "after-broken" in skipped and "needs behave/broken" in skipped
+        assert "base" in updated and "independent" in updated
+        names = ["base", "broken", "after-broken", "independent"]
+        revisions = _revisions(clusters, "stg", names)
+        assert set(revisions) == {"base", "broken", "independent"}  # broken's failed revision is recorded
+        assert clusters.helm_releases("stg", "behave", "broken")[1]["labels"]["status"] == "failed"
+        assert _revisions(clusters, "prd", names) == {}
+        log = (runner.project / "hooks.log").read_text().split("\n")
+        assert log[:3] == ["preapply base", "presync base", "postsync base"] and "cleanup base" in log
+    finally:
+        assert runner("destroy").returncode == 0
+
+
+def test_no_change_verdicts_are_remembered_and_invalidated(runner: Runner, clusters: Clusters) -> None:
+    helmfile = runner.project / "helmfile.yaml"
+    helmfile.write_text(HELMFILE.replace("    needs: [behave/base]\n", "    installed: false\n"))
+    try:
+        assert runner("-l", "name=independent", "apply").returncode == 0
+        first = runner("-l", "name=independent", "--debug", "diff", "--detailed-exitcode")
+        assert first.returncode == 0, first.stderr
+        assert "as when last compared" not in first.stderr  # rendered and compared, then remembered
+        second = runner("-l", "name=independent", "--debug", "diff", "--detailed-exitcode")
+        assert second.returncode == 0 and "as when last compared" in second.stderr
+        helmfile.write_text(helmfile.read_text().replace("greeting: hi", "greeting: hej"))
+        third = runner("-l", "name=independent", "--debug", "diff", "--detailed-exitcode")
+        assert third.returncode == 2, third.stderr
+        assert "as when last compared" not in third.stderr
+        assert '-  greeting: hi' in third.stdout and '+  greeting: hej' in third.stdout
+        # The cache holds no values: neither the old nor the new greeting appears in it.
+        for path in (runner.project.parent / "xdg-cache").rglob("*"):
+            if path.is_file():
+                assert b"hej" not in path.read_bytes() and b"greeting" not in path.read_bytes()
+    finally:
+        assert runner("destroy").returncode == 0
+
+
+def test_contexts_are_checked_before_anything_changes(runner: Runner, clusters: Clusters, tmp_path: Path) -> None:
+    config = yaml.safe_load(clusters.kubeconfig.read_text())
+    config["contexts"] = [c for c in config["contexts"] if c["name"] != "prd"]
+    only_stg = tmp_path / "only-stg.kubeconfig"
+    only_stg.write_text(yaml.safe_dump(config))
+    missing = runner("-e", "prd", "-l", "name=base", "apply", KUBECONFIG=str(only_stg))
+    assert missing.returncode == 1
+    assert missing.stderr.strip().splitlines()[-1].startswith('error: kube context "prd" not found in kubeconfig')
+    conflict = runner("--kube-context", "prd", "-l", "name=base", "apply")
+    assert conflict.returncode == 1
+    assert 'environment "default" deploys to "stg"' in conflict.stderr
+    assert _revisions(clusters, "prd", ["base"]) == {} and _revisions(clusters, "stg", ["base"]) == {}
+
+
+def test_interactive_no_changes_nothing(runner: Runner, clusters: Clusters) -> None:
+    result = runner("-i", "-l", "name=independent", "apply", stdin="n\n")
+    assert result.returncode == 0
+    assert "Do you really want to apply?" in result.stdout
+    assert _revisions(clusters, "stg", ["independent"]) == {}
