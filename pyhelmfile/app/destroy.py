@@ -53,6 +53,28 @@ def destroy(opts: RunOptions, aopts: ApplyOptions, write: Callable[[str], object
 
 def status(opts: RunOptions, args: str, concurrency: int, write: Callable[[str], object]) -> None:
     """`helm status` of every selected release, in plan order."""
+    _each_release(opts, args, concurrency, write, lambda t: ["status", t.name, "--namespace", t.namespace])
+
+
+def test(
+    opts: RunOptions, args: str, concurrency: int, timeout: int, logs: bool, write: Callable[[str], object]
+) -> None:
+    """`helm test` of every selected release (helmfile's test: --timeout, --logs)."""
+
+    def argv(t: Target) -> list[str]:
+        flags = ["test", t.name, "--namespace", t.namespace, "--timeout", f"{timeout}s"]
+        return flags + (["--logs"] if logs else [])
+
+    _each_release(opts, args, concurrency, write, argv)
+
+
+def _each_release(
+    opts: RunOptions,
+    args: str,
+    concurrency: int,
+    write: Callable[[str], object],
+    argv: Callable[[Target], list[str]],
+) -> None:
     clusters = Clusters(opts)
     try:
 
@@ -63,7 +85,7 @@ def status(opts: RunOptions, args: str, concurrency: int, write: Callable[[str],
             helm = helm_for(st, opts, args)
 
             def one(t: Target) -> str:
-                return helm_in(helm, t).run("status", t.name, "--namespace", t.namespace).stdout
+                return helm_in(helm, t).run(*argv(t)).stdout
 
             jobs = [functools.partial(one, t) for t in targets]
             for out in run_parallel(jobs, concurrency):

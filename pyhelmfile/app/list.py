@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.states import StateVisitor
@@ -19,14 +19,37 @@ class ListedRelease:
     labels: str
     chart: str
     version: str
+    live: dict[str, str] = field(default_factory=dict)  # with --live: context, status, revision, deployed chart
 
 
-def list_releases(opts: RunOptions) -> list[ListedRelease] | None:
-    """The releases of every selected state; None when nothing matched (and that was allowed)."""
+LIVE_COLUMNS = ("CONTEXT", "STATUS", "REVISION", "DEPLOYED CHART", "UPDATED")
+
+
+def list_releases(opts: RunOptions, *, live: bool = False) -> list[ListedRelease] | None:
+    """The releases of every selected state; None when nothing matched (and that was allowed).
+
+    With live, each release also gets what its cluster runs (one API list per namespace).
+    """
     listed: list[ListedRelease] = []
+    clusters = None
+    if live:
+        from pyhelmfile.app.cluster import Clusters
+
+        clusters = Clusters(opts)
 
     def collect(st: HelmState) -> bool:
         for release in st.spec.releases:
+            state: dict[str, str] = {}
+            if clusters is not None:
+                target = clusters.place(st, release)
+                deployed = clusters.deployed(target)
+                state = {
+                    "CONTEXT": target.context,
+                    "STATUS": deployed.status if deployed else "not installed",
+                    "REVISION": str(deployed.revision) if deployed else "",
+                    "DEPLOYED CHART": deployed.chart if deployed else "",
+                    "UPDATED": deployed.updated[:19].replace("T", " ") if deployed else "",
+                }
             labels = dict(release.labels)
             labels.update(st.spec.common_labels)
             listed.append(
@@ -38,11 +61,16 @@ def list_releases(opts: RunOptions) -> list[ListedRelease] | None:
                     labels=",".join(f"{k}:{labels[k]}" for k in sorted(labels)),
                     chart=release.chart,
                     version=release.version,
+                    live=state,
                 )
             )
         return True
 
-    return listed if StateVisitor(opts).run(collect) else None
+    try:
+        return listed if StateVisitor(opts).run(collect) else None
+    finally:
+        if clusters is not None:
+            clusters.close()
 
 
 def _go_bool(value: bool) -> str:
@@ -51,9 +79,14 @@ def _go_bool(value: bool) -> str:
 
 def format_table(releases: list[ListedRelease]) -> str:
     """helmfile's uitable: every cell padded to its column's width, cells separated by tabs."""
+    live = any(r.live for r in releases)
     rows = [["NAME", "NAMESPACE", "ENABLED", "INSTALLED", "LABELS", "CHART", "VERSION"]]
+    if live:
+        rows[0] += LIVE_COLUMNS
     for r in releases:
         rows.append([r.name, r.namespace, _go_bool(r.enabled), _go_bool(r.installed), r.labels, r.chart, r.version])
+        if live:
+            rows[-1] += [r.live.get(c, "") for c in LIVE_COLUMNS]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("\t".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows) + "\n"
 
@@ -73,5 +106,6 @@ def format_json(releases: list[ListedRelease]) -> str:
             f'"chart":{json_encode(r.chart)}',
             f'"version":{json_encode(r.version)}',
         ]
+        fields += [f"{json_encode(k.lower().replace(' ', '_'))}:{json_encode(v)}" for k, v in r.live.items()]
         items.append("{" + ",".join(fields) + "}")
     return ("[" + ",".join(items) + "]" if items else "null") + "\n"

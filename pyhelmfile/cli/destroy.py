@@ -58,3 +58,20 @@ def status_command(ctx: click.Context, helm_args: str, concurrency: int) -> None
     from pyhelmfile.app.destroy import status
 
     status(global_options(ctx), helm_args, concurrency, lambda text: click.echo(text, nl=False))
+
+
+@click.command("test")
+@click.option("--args", "helm_args", default="", help="Extra arguments for helm test.")
+@click.option("--concurrency", default=0, help="Helm processes at once (0: twice the CPUs).")
+@click.option("--timeout", default=300, show_default=True, help="Seconds each test may take.")
+@click.option("--logs", is_flag=True, help="Print the test pods' logs.")
+@click.option("--cleanup", is_flag=True, help="Accepted for compatibility (helm 3 has no test --cleanup).")
+@click.option("--skip-deps", is_flag=True, help="Accepted for compatibility (test builds nothing).")
+@click.pass_context
+def test_command(
+    ctx: click.Context, helm_args: str, concurrency: int, timeout: int, logs: bool, cleanup: bool, skip_deps: bool
+) -> None:
+    """helm test of every selected release."""
+    from pyhelmfile.app.destroy import test
+
+    test(global_options(ctx), helm_args, concurrency, timeout, logs, lambda text: click.echo(text, nl=False))

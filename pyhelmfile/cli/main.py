@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "status": "pyhelmfile.cli.destroy:status_command",
     "sync": "pyhelmfile.cli.apply:sync_command",
     "template": "pyhelmfile.cli.template:template_command",
+    "test": "pyhelmfile.cli.destroy:test_command",
     "version": "pyhelmfile.cli.version:version",
     "write-values": "pyhelmfile.cli.write_values:write_values_command",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -138,6 +139,17 @@ def test_a_failure_skips_dependants_and_lets_the_rest_finish(runner: Runner, clu
         assert set(revisions) == {"base", "broken", "independent"}  # broken's failed revision is recorded
         assert clusters.helm_releases("stg", "behave", "broken")[1]["labels"]["status"] == "failed"
         assert _revisions(clusters, "prd", names) == {}
+        listed = runner("list", "--live", "--output", "json")
+        assert listed.returncode == 0, listed.stderr
+        status = {r["name"]: (r["context"], r["status"], r["revision"]) for r in json.loads(listed.stdout)}
+        assert status == {
+            "base": ("stg", "deployed", "1"),
+            "broken": ("stg", "failed", "1"),
+            "after-broken": ("stg", "not installed", ""),
+            "independent": ("stg", "deployed", "1"),
+        }
+        shown = runner("-l", "name=base", "status")
+        assert shown.returncode == 0 and "STATUS: deployed" in shown.stdout
         log = (runner.project / "hooks.log").read_text().split("\n")
         assert log[:3] == ["preapply base", "presync base", "postsync base"] and "cleanup base" in log
     finally:
