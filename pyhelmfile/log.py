@@ -20,7 +20,9 @@ def set_level(name: str) -> None:
 
 def _emit(level: int, message: str, args: tuple[Any, ...]) -> None:
     if level >= _level:
-        print(message % args if args else message, file=sys.stderr)
+        # One write per line, so lines from parallel helm jobs never interleave mid-line.
+        sys.stderr.write((message % args if args else message) + "\n")
+        sys.stderr.flush()
 
 
 def debug(message: str, *args: Any) -> None:

@@ -299,6 +299,7 @@ def apply(
                 if text:
                     write(text)
         if not to_upgrade and not to_delete:
+            log.info("No changes: %d release(s) in %s match their clusters", len(changes), plan.st.file_path)
             outcome.unchanged.extend(c.target for c in changes)
             return
         question = "Do you really want to apply?\n  pyhelmfile will apply all your changes, as shown above."
