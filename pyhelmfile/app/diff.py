@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pyhelmfile import log
-from pyhelmfile.app import verdicts
+from pyhelmfile.app import hooks, verdicts
 from pyhelmfile.app.cluster import Clusters, Target, helm_in
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, planned, run_parallel
@@ -49,6 +49,7 @@ class DiffOptions:
     skip_diff_on_install: bool = False
     color: bool = False
     compare: bool = True  # False: no rendering; every desired release is to be upgraded (sync)
+    command: str = "diff"  # what hooks see as .HelmfileCommand
     include_needs: bool = False
     include_transitive_needs: bool = False
     skip_needs: bool = True
@@ -256,7 +257,10 @@ def plan_state(st: HelmState, prep: Preparation, clusters: Clusters, dopts: Diff
         return None
     targets = [[clusters.place(st, r) for r in batch] for batch in batches]  # refuses bad contexts first
     helm = prep.helm(st)
-    prep.charts(st, helm, [t.release for batch in targets for t in batch if desired(t.release)])
+    to_install = [t.release for batch in targets for t in batch if desired(t.release)]
+    for release in to_install:
+        hooks.trigger(st, release, "prepare", dopts.command)
+    prep.charts(st, helm, to_install)
     flat = [t for batch in targets for t in batch]
     jobs = [functools.partial(diff_release, prep, clusters, helm, t, dopts) for t in flat]
     changes = {t.id: c for t, c in zip(flat, run_parallel(jobs, dopts.concurrency), strict=True)}

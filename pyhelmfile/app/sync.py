@@ -287,6 +287,7 @@ def apply(
     outcome = Outcome()
     command = "sync" if sync_all else "apply"
     aopts.compare = not sync_all  # sync upgrades every selected release: nothing to render first
+    aopts.command = command
 
     def each(plan: StatePlan, prep: Preparation, clusters: Clusters) -> None:
         changes = [plan.changes[t.id] for batch in plan.batches for t in batch]

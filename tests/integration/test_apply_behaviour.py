@@ -43,7 +43,7 @@ data:
 
 HOOK = (
     "    hooks:\n"
-    "      - events: [preapply, presync, postsync, cleanup]\n"
+    "      - events: [prepare, preapply, presync, postsync, cleanup]\n"
     "        command: sh\n"
     "        args: [-c, 'echo {{`{{ .Event.Name }}`}} {{`{{ .Release.Name }}`}} >> hooks.log']\n"
 )
@@ -151,7 +151,8 @@ def test_a_failure_skips_dependants_and_lets_the_rest_finish(runner: Runner, clu
         shown = runner("-l", "name=base", "status")
         assert shown.returncode == 0 and "STATUS: deployed" in shown.stdout
         log = (runner.project / "hooks.log").read_text().split("\n")
-        assert log[:3] == ["preapply base", "presync base", "postsync base"] and "cleanup base" in log
+        assert log[:4] == ["prepare base", "preapply base", "presync base", "postsync base"]
+        assert "cleanup base" in log
     finally:
         assert runner("destroy").returncode == 0
 
