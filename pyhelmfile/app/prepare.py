@@ -8,6 +8,7 @@ remembered across state files, and the values directory (decrypted secrets inclu
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -140,7 +141,11 @@ class Preparation:
         return helm_for(st, self.opts, self.popts.args)
 
     def charts(self, st: HelmState, helm: Helm, releases: list[ReleaseSpec]) -> None:
-        """Repositories once per run, then `helm dependency build` once per local chart (in parallel)."""
+        """Repositories once per run, then `helm dependency build` once per local chart (in parallel).
+
+        helmfile adds `--args`/helmDefaults.args only to the release commands that follow, not here.
+        """
+        helm = dataclasses.replace(helm, extra_args=())
         for release in releases:
             refuse_unsupported(release)
         builds: dict[str, ReleaseSpec] = {}

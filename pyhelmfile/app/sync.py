@@ -11,6 +11,7 @@ uninstall, cleanup at the end.
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pyhelmfile.app.diff import Change, DiffOptions, StatePlan, cli_values_flags
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.prepare import Preparation, run_parallel
 from pyhelmfile.errors import PyhelmfileError
+from pyhelmfile.helm.charts import is_local_chart
 from pyhelmfile.helm.exec import split_args
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec
@@ -154,6 +156,8 @@ class Executor:
         try:
             self._hook(target.release, "presync")
             chart = target.release.chart_path_or_name()
+            if is_local_chart(chart, self.st.base_path):
+                chart = os.path.normpath(chart)  # helmfile's normalizeChart: ./charts/app -> charts/app
             log.info("Upgrading release=%s, chart=%s", target.name, chart)
             out = helm_in(self.plan.helm, target).run(
                 "upgrade", "--install", target.name, chart, *upgrade_flags(target, change, self.aopts)
