@@ -171,7 +171,7 @@ def test_no_change_verdicts_are_remembered_and_invalidated(runner: Runner, clust
         third = runner("-l", "name=independent", "--debug", "diff", "--detailed-exitcode")
         assert third.returncode == 2, third.stderr
         assert "as when last compared" not in third.stderr
-        assert '-  greeting: hi' in third.stdout and '+  greeting: hej' in third.stdout
+        assert "-  greeting: hi" in third.stdout and "+  greeting: hej" in third.stdout
         # The cache holds no values: neither the old nor the new greeting appears in it.
         for path in (runner.project.parent / "xdg-cache").rglob("*"):
             if path.is_file():

@@ -58,7 +58,15 @@ class Story:
     def dry_run_changed(self, name: str, tmp: Path) -> bool:
         """helm upgrade --dry-run with the release's merged values, compared object by object here."""
         out = tmp / "values"
-        written = self.run("-e", "stg", "-l", f"name={name}", "write-values", "--output-file-template", f"{out}/{{{{ .Release.Name }}}}.yaml")
+        written = self.run(
+            "-e",
+            "stg",
+            "-l",
+            f"name={name}",
+            "write-values",
+            "--output-file-template",
+            f"{out}/{{{{ .Release.Name }}}}.yaml",
+        )
         assert written.returncode == 0, written.stderr
         chart = {"infra": "charts/infra", "jobs": "charts/jobs"}.get(name, f"stg/{name}")
         proc = subprocess.run(
@@ -106,9 +114,7 @@ def diff_lines(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("helm_name", ["helm3", "helm4"])
-def test_seed_story(
-    helm_name: str, tools: Toolchain, example_repo: str, clusters: Clusters, tmp_path: Path
-) -> None:
+def test_seed_story(helm_name: str, tools: Toolchain, example_repo: str, clusters: Clusters, tmp_path: Path) -> None:
     helm = getattr(tools, helm_name)
     project = copy_example(tmp_path / "kube-app")
     story = Story(tools, helm, project, {**example_env(tools, example_repo, tmp_path), **tmp_env(tmp_path)}, clusters)
@@ -143,7 +149,11 @@ def test_seed_story(
         assert story.revisions("stg") == {**dict.fromkeys(RELEASES, 1), "linoapp": 2}
 
         helmfile = project / "helmfile.yaml"
-        helmfile.write_text(helmfile.read_text().replace("    chart: ./charts/jobs\n", "    chart: ./charts/jobs\n    installed: false\n"))
+        helmfile.write_text(
+            helmfile.read_text().replace(
+                "    chart: ./charts/jobs\n", "    chart: ./charts/jobs\n    installed: false\n"
+            )
+        )
         removal = story.run("-e", "stg", "diff", "--detailed-exitcode")
         assert removal.returncode == 2 and "jobs" in removal.stdout
         fourth = story.run("-e", "stg", "apply")
