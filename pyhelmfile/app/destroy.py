@@ -36,7 +36,7 @@ def destroy(opts: RunOptions, aopts: ApplyOptions, write: Callable[[str], object
             changes: dict[str, Change] = {}
             for t in (t for batch in targets for t in batch):
                 deployed = clusters.deployed(t)
-                diff = ReleaseDiff(t.name, t.namespace, t.context, [], None, [], installed=deployed is not None)
+                diff = ReleaseDiff(t.name, t.namespace, t.context, [], installed=deployed is not None)
                 changes[t.id] = Change(t, deployed, diff, "delete" if deployed else "none")
             to_delete = {i for i, c in changes.items() if c.action == "delete"}
             Executor(StatePlan(st, helm, targets, changes), clusters, aopts, outcome, "destroy").run(set(), to_delete)

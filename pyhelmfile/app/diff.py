@@ -40,7 +40,7 @@ class DiffOptions:
     skip_deps: bool = False
     concurrency: int = 0
     context: int = -1
-    output: str = "diff"  # diff | json | markdown | summary
+    output: str = "diff"  # diff | simple | json | markdown | summary
     show_secrets: bool = False
     suppress_secrets: bool = False
     include_tests: bool = False
@@ -169,49 +169,52 @@ def _secret_paths(documents: list[Any]) -> set[str]:
 
 def diff_release(prep: Preparation, clusters: Clusters, helm: Helm, target: Target, dopts: DiffOptions) -> Change:
     """Render one release against its cluster and compare with what is deployed."""
-    from pyhelmfile.diff.compare import ReleaseDiff, compare, compare_values
+    from pyhelmfile.diff.compare import ReleaseDiff, compare
     from pyhelmfile.state.values import merged_values
 
     deployed = clusters.deployed(target)
-    release = target.release
+    release, st = target.release, target.st
+    shown: dict[str, Any] = {
+        "show_secrets": dopts.show_secrets,
+        "suppress_secrets": dopts.suppress_secrets,
+        "include_tests": dopts.include_tests,
+        "suppress_output_line_regex": release.suppress_output_line_regex
+        or st.spec.helm_defaults.suppress_output_line_regex,
+    }
     if not desired(release):
         old = deployed.full_manifest() if deployed else ""
-        diff = compare(
-            release.name, target.namespace, target.context, old, "",
-            show_secrets=dopts.show_secrets, suppress_secrets=dopts.suppress_secrets,
-        )  # fmt: skip
-        diff.to_delete = deployed is not None
+        diff = compare(release.name, target.namespace, target.context, old, "", to_delete=deployed is not None, **shown)
         return Change(target, deployed, diff, "delete" if deployed else "none")
-    documents, values_flags = prep.release_values(target.st, release)
+    documents, values_flags = prep.release_values(st, release)
     if not dopts.compare or (deployed is None and dopts.skip_diff_on_install):
-        diff = ReleaseDiff(release.name, target.namespace, target.context, [], None, [], installed=deployed is not None)
+        diff = ReleaseDiff(release.name, target.namespace, target.context, [], installed=deployed is not None)
         return Change(target, deployed, diff, "upgrade" if deployed else "install", values_flags)
     flags = template_flags(target, clusters, values_flags, dopts, upgrade=deployed is not None)
-    chart = prep.chart(target.st, release)
+    chart = prep.chart(st, release)
     key = _verdict_key(helm, target, chart, flags) if deployed is not None else None
     if deployed is not None and verdicts.unchanged(key, deployed.full_manifest()):
         log.debug("release=%s: inputs and deployed manifest as when last compared: no changes", release.name)
-        diff = ReleaseDiff(release.name, target.namespace, target.context, [], None, [], installed=True)
+        diff = ReleaseDiff(release.name, target.namespace, target.context, [], installed=True)
         return Change(target, deployed, diff, "none", values_flags, None, key)
     rendered = helm_in(helm, target).run("template", release.name, chart, *flags).stdout
-    diff = compare(
-        release.name, target.namespace, target.context,
-        deployed.full_manifest() if deployed else "", rendered,
-        show_secrets=dopts.show_secrets, suppress_secrets=dopts.suppress_secrets,
-    )  # fmt: skip
-    diff.installed = deployed is not None
-    if deployed is not None:
-        chart = new_chart(target.st, release)
-        if chart and chart != deployed.chart:
-            diff.chart_change = (deployed.chart, chart)
-        new_values = merged_values(documents)
-        diff.values_changes = compare_values(deployed.config, new_values, secret_paths=_secret_paths(documents))
     if deployed is None:
-        action = "install"
-    elif diff.changes or diff.chart_change:
-        action = "upgrade"
-    else:
-        action = "none"
+        diff = compare(release.name, target.namespace, target.context, "", rendered, installed=False, **shown)
+        return Change(target, None, diff, "install", values_flags, rendered, None)
+    diff = compare(
+        release.name,
+        target.namespace,
+        target.context,
+        deployed.full_manifest(),
+        rendered,
+        old_chart=deployed.chart,
+        new_chart=new_chart(st, release),
+        old_values=deployed.config,
+        new_values=merged_values(documents),
+        secret_value_paths=_secret_paths(documents),
+        **shown,
+    )
+    action = "upgrade" if diff.changes or diff.chart_change else "none"
+    if action == "none":
         verdicts.remember(key, deployed.full_manifest())
     return Change(target, deployed, diff, action, values_flags, rendered, key)
 
@@ -273,9 +276,11 @@ def render(diffs: list[ReleaseDiff], dopts: DiffOptions) -> str:
     if dopts.output == "json":
         return renderers.render_json(diffs)
     if dopts.output == "markdown":
-        return renderers.render_markdown(diffs)
+        return renderers.render_markdown(diffs, context=dopts.context)
     if dopts.output == "summary":
         return "".join(renderers.summary_line(d) + "\n" for d in diffs)
+    if dopts.output == "simple":
+        return renderers.render_simple(diffs, color=dopts.color)
     if dopts.suppress_diff:
         return ""
     return renderers.render_text(diffs, context=dopts.context, color=dopts.color)

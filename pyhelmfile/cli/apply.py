@@ -35,9 +35,9 @@ def _diff_flags(func: _F) -> _F:
         click.option("--context", "context_lines", default=-1, help="Lines of context around changes (-1: all)."),
         click.option(
             "--output",
-            type=click.Choice(["diff", "json", "markdown", "summary"]),
+            type=click.Choice(["diff", "simple", "json", "markdown", "summary"]),
             default="diff",
-            help="diff (helm-diff style), json (for tools), markdown (for a pull request), summary.",
+            help="diff or simple (as helm-diff), json (for tools), markdown (a pull-request comment), summary.",
         ),
         click.option("--show-secrets", is_flag=True, help="Show Secret values in the diff (masked by default)."),
         click.option("--suppress-secrets", is_flag=True, help="Leave Secret contents out of the diff entirely."),

@@ -111,6 +111,12 @@ def runner(tools: Toolchain, clusters: Clusters, tmp_path: Path) -> Runner:
     return Runner(tools, _project(tmp_path / "project"), env)
 
 
+def section(text: str, header: str) -> str:
+    """The table under a summary header, up to the next blank line."""
+    assert header in text, text
+    return text.split(header, 1)[1].split("\n\n", 1)[0]
+
+
 def _revisions(clusters: Clusters, context: str, names: list[str]) -> dict[str, int]:
     found = {}
     for name in names:
@@ -127,10 +133,9 @@ def test_a_failure_skips_dependants_and_lets_the_rest_finish(runner: Runner, clu
         error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert error_lines == ["error: 1 release(s) failed, 1 skipped (2 not applied)"], result.stderr
         assert "Traceback" not in result.stderr
-        sections = result.stdout.split("\n\n")
-        failed = next(s for s in sections if s.startswith("FAILED RELEASES"))
-        skipped = next(s for s in sections if s.startswith("SKIPPED RELEASES"))
-        updated = next(s for s in sections if s.startswith("UPDATED RELEASES"))
+        failed, skipped, updated = (
+            section(result.stdout, f"{name} RELEASES:") for name in ("FAILED", "SKIPPED", "UPDATED")
+        )
         assert "broken" in failed and "cannot unmarshal" in failed
         assert "after-broken" in skipped and "needs behave/broken" in skipped
         assert "base" in updated and "independent" in updated
@@ -171,7 +176,7 @@ def test_no_change_verdicts_are_remembered_and_invalidated(runner: Runner, clust
         third = runner("-l", "name=independent", "--debug", "diff", "--detailed-exitcode")
         assert third.returncode == 2, third.stderr
         assert "as when last compared" not in third.stderr
-        assert "-  greeting: hi" in third.stdout and "+  greeting: hej" in third.stdout
+        assert "-   greeting: hi" in third.stdout and "+   greeting: hej" in third.stdout
         # The cache holds no values: neither the old nor the new greeting appears in it.
         for path in (runner.project.parent / "xdg-cache").rglob("*"):
             if path.is_file():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,7 @@ def bump_sniffer(project: Path) -> None:
 
 
 def diff_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return [line for line in text.splitlines() if line[:1] in ("+", "-") and not line.startswith(("+++", "---"))]
 
 
 @pytest.mark.parametrize("helm_name", ["helm3", "helm4"])
@@ -122,7 +123,7 @@ def test_seed_story(helm_name: str, tools: Toolchain, example_repo: str, cluster
         assert story.revisions("stg") == {}, "stg must start empty"
 
         first = story.run("-e", "stg", "apply")
-        assert first.returncode == 0, first.stderr
+        assert first.returncode == 0, first.stdout[first.stdout.find("UPDATED RELEASES") :] + first.stderr
         assert story.revisions("stg") == dict.fromkeys(RELEASES, 1)
         assert "UPDATED RELEASES" in first.stdout
         assert story.cross_check(tmp_path) == dict.fromkeys(RELEASES, False)
@@ -165,4 +166,10 @@ def test_seed_story(helm_name: str, tools: Toolchain, example_repo: str, cluster
     finally:
         gone = story.run("-e", "stg", "destroy")
         assert gone.returncode == 0, gone.stderr
+        # infra owned the app namespaces: wait until Kubernetes has finished deleting them, so the
+        # next run (the other helm) starts from an empty cluster.
+        deadline = time.monotonic() + 120
+        while any(clusters.get("stg", f"/api/v1/namespaces/{ns}") for ns in ("linoapp", "jobs")):
+            assert time.monotonic() < deadline, "namespaces still terminating"
+            time.sleep(0.5)
     assert story.revisions("stg") == {}
