@@ -34,7 +34,8 @@ def test_a_verdict_holds_only_for_the_same_inputs_and_deployed_manifest(tmp_path
     assert not verdicts.unchanged(key, "deployed manifest v2")  # someone changed the cluster
     values.write_text("password: hunter3\n")
     assert verdicts.inputs_key(["helm", "release"], [str(values)]) != key
-    assert verdicts.inputs_key(["helm", "other"], [str(values)]) != verdicts.inputs_key(["helm", "release"], [str(values)])
+    now = verdicts.inputs_key(["helm", "release"], [str(values)])
+    assert verdicts.inputs_key(["helm", "other"], [str(values)]) != now
 
 
 def test_cache_files_hold_no_values_and_are_private(tmp_path: Path, private_cache: Path) -> None:
