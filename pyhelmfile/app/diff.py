@@ -327,4 +327,9 @@ def diff(opts: RunOptions, dopts: DiffOptions, write: Callable[[str], object]) -
     visit_plans(opts, dopts, each)
     if dopts.output != "diff":
         write(render(shown, dopts))
+    if dopts.output in ("diff", "simple"):
+        from pyhelmfile.diff.render import summary_line
+
+        for release_diff in shown:  # one line per changed release, on stderr: stdout stays helm-diff's
+            log.info("%s", summary_line(release_diff))
     return 2 if dopts.detailed_exitcode and changed else 0
