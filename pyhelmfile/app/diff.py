@@ -22,6 +22,7 @@ from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, planned, run_parallel
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.helm.charts import dependencies_satisfied
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import desired
@@ -167,7 +168,14 @@ def _secret_paths(documents: list[Any]) -> set[str]:
     return paths
 
 
-def diff_release(prep: Preparation, clusters: Clusters, helm: Helm, target: Target, dopts: DiffOptions) -> Change:
+def diff_release(
+    prep: Preparation,
+    clusters: Clusters,
+    helm: Helm,
+    target: Target,
+    dopts: DiffOptions,
+    values: tuple[list[Any], list[str]] | None = None,
+) -> Change:
     """Render one release against its cluster and compare with what is deployed."""
     from pyhelmfile.diff.compare import ReleaseDiff, compare
     from pyhelmfile.state.values import merged_values
@@ -185,7 +193,7 @@ def diff_release(prep: Preparation, clusters: Clusters, helm: Helm, target: Targ
         old = deployed.full_manifest() if deployed else ""
         diff = compare(release.name, target.namespace, target.context, old, "", to_delete=deployed is not None, **shown)
         return Change(target, deployed, diff, "delete" if deployed else "none")
-    documents, values_flags = prep.release_values(st, release)
+    documents, values_flags = values if values is not None else prep.release_values(st, release)
     if not dopts.compare or (deployed is None and dopts.skip_diff_on_install):
         diff = ReleaseDiff(release.name, target.namespace, target.context, [], installed=deployed is not None)
         return Change(target, deployed, diff, "upgrade" if deployed else "install", values_flags)
@@ -260,14 +268,50 @@ def plan_state(st: HelmState, prep: Preparation, clusters: Clusters, dopts: Diff
         return None
     targets = [[clusters.place(st, r) for r in batch] for batch in batches]  # refuses bad contexts first
     helm = prep.helm(st)
-    to_install = [t.release for batch in targets for t in batch if desired(t.release)]
-    for release in to_install:
-        hooks.trigger(st, release, "prepare", dopts.command)
-    prep.charts(st, helm, to_install)
     flat = [t for batch in targets for t in batch]
-    jobs = [functools.partial(diff_release, prep, clusters, helm, t, dopts) for t in flat]
-    changes = {t.id: c for t, c in zip(flat, run_parallel(jobs, dopts.concurrency), strict=True)}
+    for target in flat:
+        if desired(target.release):
+            hooks.trigger(st, target.release, "prepare", dopts.command)
+    # Releases whose "no changes" verdict is known need no repositories, dependency builds or helm.
+    known = run_parallel([functools.partial(known_verdict, prep, clusters, helm, t, dopts) for t in flat], 0)
+    changes = {t.id: c for t, c in zip(flat, known, strict=True) if isinstance(c, Change)}
+    rest = [(t, c) for t, c in zip(flat, known, strict=True) if not isinstance(c, Change)]
+    prep.charts(st, helm, [t.release for t, _ in rest if desired(t.release)])
+    jobs = [functools.partial(diff_release, prep, clusters, helm, t, dopts, values) for t, values in rest]
+    changes.update({t.id: c for (t, _), c in zip(rest, run_parallel(jobs, dopts.concurrency), strict=True)})
     return StatePlan(st, helm, targets, changes)
+
+
+Values = tuple[list[Any], list[str]]
+
+
+def known_verdict(
+    prep: Preparation, clusters: Clusters, helm: Helm, target: Target, dopts: DiffOptions
+) -> Change | Values | None:
+    """A remembered "no changes" for a deployed release whose chart needs no preparation; otherwise
+    the release's values (so they are not decrypted twice) or None."""
+    release, st = target.release, target.st
+    if not desired(release) or not dopts.compare:
+        return None
+    deployed = clusters.deployed(target)
+    if deployed is None:
+        return None
+    chart = release.chart_path_or_name()
+    chart_dir = chart if os.path.isabs(chart) else os.path.join(st.base_path, chart)
+    values = prep.release_values(st, release)
+    if os.path.isdir(chart_dir) and not dependencies_satisfied(chart_dir):
+        return values
+    if not os.path.isdir(chart_dir) and not release.version:
+        return values
+    flags = template_flags(target, clusters, values[1], dopts, upgrade=True)
+    key = _verdict_key(helm, target, prep.chart(st, release), flags)
+    if not verdicts.unchanged(key, deployed.full_manifest()):
+        return values
+    from pyhelmfile.diff.compare import ReleaseDiff
+
+    log.debug("release=%s: inputs and deployed manifest as when last compared: no changes", release.name)
+    diff = ReleaseDiff(release.name, target.namespace, target.context, [], installed=True)
+    return Change(target, deployed, diff, "none", values[1], None, key)
 
 
 def render(diffs: list[ReleaseDiff], dopts: DiffOptions) -> str:

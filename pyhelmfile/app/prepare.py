@@ -145,6 +145,8 @@ class Preparation:
 
         helmfile adds `--args`/helmDefaults.args only to the release commands that follow, not here.
         """
+        if not releases:
+            return  # nothing to render or upgrade: no repository or chart work at all
         helm = dataclasses.replace(helm, extra_args=())
         for release in releases:
             refuse_unsupported(release)

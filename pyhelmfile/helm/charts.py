@@ -39,3 +39,45 @@ def build_dependencies(helm: Helm, release_name: str, chart: str, *, skip_refres
             raise HelmError(f"updating dependencies of local chart: {again}") from None
     if out.strip():
         log.info("%s", out.rstrip("\n"))
+
+
+def dependencies_satisfied(chart_dir: str) -> bool:
+    """Whether `helm dependency build` would have nothing to do: every dependency is pinned to an
+    exact version that the lock file records and charts/ holds. Unknown cases answer False (build)."""
+    import yaml
+
+    def read(name: str) -> dict[str, object] | None:
+        try:
+            with open(os.path.join(chart_dir, name), encoding="utf-8") as fh:
+                doc = yaml.safe_load(fh)
+        except FileNotFoundError:
+            return None
+        except (OSError, yaml.YAMLError):
+            return {"unreadable": True}
+        return doc if isinstance(doc, dict) else {}
+
+    chart = read("Chart.yaml")
+    if chart is None or chart.get("unreadable"):
+        return False
+    requirements = read("requirements.yaml")
+    deps = (requirements or {}).get("dependencies") if requirements is not None else chart.get("dependencies")
+    if not deps:
+        return True
+    lock = read("requirements.lock" if requirements is not None else "Chart.lock")
+    if not lock or not isinstance(deps, list):
+        return False
+    entries = lock.get("dependencies")
+    locked = {
+        (str(d.get("name")), str(d.get("version"))): d
+        for d in (entries if isinstance(entries, list) else [])
+        if isinstance(d, dict)
+    }
+    for dep in deps:
+        if not isinstance(dep, dict) or (str(dep.get("name")), str(dep.get("version"))) not in locked:
+            return False  # a range, or a version the lock does not pin (a bump): let helm resolve it
+        name, version = str(dep["name"]), str(dep["version"])
+        if str(dep.get("repository", "")).startswith("file://"):
+            return False  # a local subchart may have changed: helm copies it again
+        if not os.path.isfile(os.path.join(chart_dir, "charts", f"{name}-{version}.tgz")):
+            return False
+    return True
