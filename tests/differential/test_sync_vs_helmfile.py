@@ -1,4 +1,4 @@
-"""`sync` against a real cluster: pyhelmfile must give helm the same upgrade and uninstall commands as
+"""`sync` and `destroy` against a real cluster: pyhelmfile must give helm the same upgrade and uninstall commands as
 helmfile 0.166.0 does for the same state.
 
 The helm binary both tools run is the real helm behind a recorder that appends each command line
@@ -106,7 +106,7 @@ def _commands(log: Path) -> list[list[str]]:
                 context = argv[i + 1]
                 skip = True
                 continue
-            cleaned.append(arg)
+            cleaned.append("uninstall" if arg == "delete" else arg)  # helmfile says delete, its alias
         found.append([f"context={context}", *cleaned])
     return sorted(found)
 
@@ -141,19 +141,20 @@ def test_sync_runs_the_same_helm_commands_as_helmfile(tools: Toolchain, clusters
         recorder.chmod(0o755)
         env = {**tmp_env(tmp_path / tool), **clusters.env()}
         try:
-            if tool == "helmfile":
-                run = run_helmfile(tools, project, "--helm-binary", str(recorder), "sync", env=env)
-            else:
-                argv = [sys.executable, "-m", "pyhelmfile", "--helm-binary", str(recorder), "sync"]
-                proc = subprocess.run(argv, cwd=project, env=tools.env(**env), capture_output=True, text=True)
-                assert proc.returncode == 0, proc.stderr
-            if tool == "helmfile":
-                assert run.returncode == 0, run.stderr
+            for command in ("sync", "destroy"):
+                if tool == "helmfile":
+                    run = run_helmfile(tools, project, "--helm-binary", str(recorder), command, env=env)
+                    assert run.returncode == 0, run.stderr
+                else:
+                    argv = [sys.executable, "-m", "pyhelmfile", "--helm-binary", str(recorder), command]
+                    proc = subprocess.run(argv, cwd=project, env=tools.env(**env), capture_output=True, text=True)
+                    assert proc.returncode == 0, proc.stderr
             logs[tool] = _commands(log)
         finally:
             _uninstall_all(tools, clusters)
     assert logs["pyhelmfile"] == logs["helmfile"]
     upgrades = [c for c in logs["helmfile"] if "upgrade" in c]
+    assert sorted(c[2] for c in logs["helmfile"] if "uninstall" in c) == ["alpha", "beta"]
     assert len(upgrades) == 2 and all("context=stg" in c for c in upgrades)
     digest = hashlib.sha256(b'extra: "BETA"\n').hexdigest()[:16]
     assert any(f"values:{digest}" in c for c in upgrades)
