@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,11 +17,38 @@ def tools() -> Toolchain:
 
 
 @pytest.fixture(scope="session")
-def example_repo(tools: Toolchain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example's linoapp chart repository, built with the real helm and served on 127.0.0.1."""
-    repo_dir = build(tmp_path_factory.mktemp("linoapp-repo"), tools.helm3)
-    with serve(repo_dir) as url:
+def example_repo_dir(tools: Toolchain, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example's linoapp chart repository (packages and index.yaml), built with the real helm."""
+    return build(tmp_path_factory.mktemp("linoapp-repo"), tools.helm3)
+
+
+@pytest.fixture(scope="session")
+def example_repo(example_repo_dir: Path) -> Iterator[str]:
+    """The example's linoapp chart repository served on 127.0.0.1."""
+    with serve(example_repo_dir) as url:
         yield url
+
+
+OCI_CHARTS = ("payment-v1.4.19-6214b", "sniffer-v0.2.2-ca3b6", "web-neo-v0.7.21-aa0d4")
+
+
+@pytest.fixture(scope="session")
+def oci_charts(tools: Toolchain, example_repo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An OCI registry on 127.0.0.1 holding OCI_CHARTS under `charts/`; yields host:port."""
+    from tests.support.repos import helm_env, oci_registry
+
+    work = tmp_path_factory.mktemp("oci-charts")
+    with oci_registry(tools, work / "registry") as host:
+        env = helm_env(tools, work / "home")
+        for name in OCI_CHARTS:
+            package = example_repo_dir / f"{name}.tgz"
+            subprocess.run(
+                [tools.helm3, "push", str(package), f"oci://{host}/charts", "--plain-http"],
+                check=True,
+                capture_output=True,
+                env=env,
+            )
+        yield host
 
 
 @pytest.fixture(scope="session")

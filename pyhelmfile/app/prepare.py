@@ -1,9 +1,11 @@
 """What every command that hands releases to helm shares: selection with needs, repositories
-added once, local charts' dependencies built once, values written to a private directory.
+added once, charts made ready (local dependencies built once, OCI charts pulled, repository
+charts downloaded for lint/fetch), values written to a private directory.
 
 `Preparation` lives for one run (a `with` block): repositories and dependency builds are
-remembered across state files, and the values directory (decrypted secrets included) is
-0700 with 0600 files and removed however the run ends.
+remembered across state files, and its private directories (values with decrypted secrets,
+0700 with 0600 files; downloaded charts; the s3 getter) are removed however the run ends.
+Chart versions pinned by helmfile.lock (`deps`) replace the releases' `version:` in `planned`.
 """
 
 from __future__ import annotations
@@ -11,22 +13,33 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TypeVar
 
+from pyhelmfile import log
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.repos import helm_for, repositories
-from pyhelmfile.errors import ConfigError
-from pyhelmfile.helm.charts import build_dependencies, chart_key, is_local_chart
+from pyhelmfile.errors import ConfigError, HelmError
+from pyhelmfile.helm.charts import (
+    build_dependencies,
+    chart_key,
+    find_chart_dir,
+    is_local_chart,
+    pull_chart,
+    pull_oci_chart,
+)
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.helm.repos import add_repository, update_repositories
 from pyhelmfile.state.dag import plan
 from pyhelmfile.state.loader import HelmState
+from pyhelmfile.state.lock import apply_lock
 from pyhelmfile.state.release import desired, mark_excluded
 from pyhelmfile.state.spec import ReleaseSpec, SetValue
 from pyhelmfile.state.values import ValuesDocument, values_documents
@@ -48,10 +61,26 @@ class PrepareOptions:
     args: str = ""  # --args: extra helm arguments, last on every helm command line
     skip_deps: bool = False
     concurrency: int = 0
+    # lint and fetch: repository charts are pulled and untarred first (helm lint needs a directory)
+    force_download: bool = False
+    output_dir: str = ""  # fetch --output-dir; default: a private temporary directory
+    output_dir_template: str = ""  # fetch --output-dir-template; default: helmfile's
+
+
+# helmfile's DefaultFetchOutputDirTemplate (filepath.Join of its parts)
+DEFAULT_OUTPUT_DIR_TEMPLATE = (
+    "{{ .OutputDir }}{{ if .Release.Namespace }}/{{ .Release.Namespace }}{{ end }}"
+    "{{ if .Release.KubeContext }}/{{ .Release.KubeContext }}{{ end }}"
+    '/{{ .Release.Name }}/{{ .ChartName }}/{{ or .Release.Version "latest" }}'
+)
 
 
 def planned(st: HelmState, needs: NeedsOptions, *, installed_only: bool = True) -> list[list[ReleaseSpec]]:
-    """helmfile's withNeeds: selected releases (plus their needs on request), planned into groups."""
+    """helmfile's withNeeds: selected releases (plus their needs on request), planned into groups.
+
+    Repository charts get the versions helmfile.lock pins first (helmfile's ResolveDeps).
+    """
+    apply_lock(st)
     releases = st.spec.releases
     marked = mark_excluded(releases, st.selectors, st.spec.common_labels, st.rendered_values, False)
     selected = [m.release for m in marked if not m.filtered]
@@ -118,7 +147,7 @@ def refuse_unsupported(release: ReleaseSpec) -> None:
 
 
 class Preparation:
-    """One run's shared work; use as a context manager so the values directory always goes."""
+    """One run's shared work; use as a context manager so the private directories always go."""
 
     def __init__(self, opts: RunOptions, popts: PrepareOptions) -> None:
         self.opts = opts
@@ -127,6 +156,11 @@ class Preparation:
         self.built: set[str] = set()
         self.refreshed = False
         self.values_dir = ""
+        self.scratch = ""  # downloaded charts and the s3 getter, made on first use
+        self.prepared: dict[tuple[str, str, str, str], str] = {}  # release -> chart argument for helm
+        self._plugins = ""
+        self._s3_charts: dict[str, bool] = {}
+        self._lock = threading.Lock()
 
     def __enter__(self) -> Preparation:
         self.values_dir = tempfile.mkdtemp(prefix="pyhelmfile-values-")  # 0700: only this user reads it
@@ -136,12 +170,55 @@ class Preparation:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         shutil.rmtree(self.values_dir, ignore_errors=True)
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _scratch(self) -> str:
+        with self._lock:  # downloads run in parallel
+            if not self.scratch:
+                self.scratch = tempfile.mkdtemp(prefix="pyhelmfile-")
+            return self.scratch
 
     def helm(self, st: HelmState) -> Helm:
-        return helm_for(st, self.opts, self.popts.args)
+        helm = helm_for(st, self.opts, self.popts.args)
+        if self._uses_s3(st):
+            if not self._plugins:
+                from pyhelmfile.helm import s3getter
+
+                self._plugins = s3getter.install(self._scratch())
+            helm = dataclasses.replace(helm, env={**helm.env, "HELM_PLUGINS": self._plugins})
+        return helm
+
+    def _uses_s3(self, st: HelmState) -> bool:
+        """Whether helm may meet an s3:// repository in this state: its repositories, helm's own
+        repositories file, or the dependencies of its local charts."""
+        if any(r.url.startswith("s3://") for r in st.spec.repositories):
+            return True
+        if "" not in self._s3_charts:
+            from pyhelmfile.helm.repoindex import repositories_config
+
+            try:
+                self._s3_charts[""] = "s3://" in repositories_config().read_text(encoding="utf-8")
+            except OSError:
+                self._s3_charts[""] = False
+        if self._s3_charts[""]:
+            return True
+        for release in st.spec.releases:
+            chart = release.chart_path_or_name()
+            directory = chart if os.path.isabs(chart) else os.path.join(st.base_path, chart)
+            if directory not in self._s3_charts:
+                self._s3_charts[directory] = _mentions_s3(directory)
+            if self._s3_charts[directory]:
+                return True
+        return False
+
+    @staticmethod
+    def _key(st: HelmState, release: ReleaseSpec) -> tuple[str, str, str, str]:
+        return (st.file_path, release.kube_context, release.namespace, release.name)
 
     def charts(self, st: HelmState, helm: Helm, releases: list[ReleaseSpec]) -> None:
-        """Repositories once per run, then `helm dependency build` once per local chart (in parallel).
+        """Repositories once per run, OCI charts pulled (and, for lint/fetch, repository charts
+        downloaded) in parallel, then `helm dependency build` once per local chart (in parallel).
 
         helmfile adds `--args`/helmDefaults.args only to the release commands that follow, not here.
         """
@@ -150,21 +227,33 @@ class Preparation:
         helm = dataclasses.replace(helm, extra_args=())
         for release in releases:
             refuse_unsupported(release)
-        builds: dict[str, ReleaseSpec] = {}
-        for release in releases:
-            chart = release.chart_path_or_name()
-            skip = release.skip_deps if release.skip_deps is not None else st.spec.helm_defaults.skip_deps
-            key = chart_key(helm, chart)
-            if is_local_chart(chart, st.base_path) and not (self.popts.skip_deps or skip) and key not in self.built:
-                builds.setdefault(key, release)
-        if not self.popts.skip_deps:
+        skip_deps = self.popts.skip_deps or self.opts.skip_deps
+        skip_repos = skip_deps or self.opts.skip_refresh
+        if not skip_repos:
             for repo in repositories(st):
                 if repo.name not in self.added:
                     add_repository(helm, repo, os.environ)  # `repo add` fetches a fresh index
                     self.added.add(repo.name)
-            if builds and not self.added and not self.refreshed:
-                update_repositories(helm)  # repositories added outside this run: refresh them once
-            self.refreshed = self.refreshed or bool(builds)
+        builds: dict[str, ReleaseSpec] = {}
+        downloads: list[Callable[[], None]] = []
+        for release in releases:
+            chart = release.chart_path_or_name()
+            if is_local_chart(chart, st.base_path):
+                self.prepared[self._key(st, release)] = os.path.normpath(chart)
+                skip = release.skip_deps if release.skip_deps is not None else st.spec.helm_defaults.skip_deps
+                key = chart_key(helm, chart)
+                if not (skip_deps or skip) and key not in self.built:
+                    builds.setdefault(key, release)
+                continue
+            reference = oci_reference(st, release)
+            if reference is not None:
+                downloads.append(functools.partial(self._pull_oci, st, helm, release, *reference))
+            elif self.popts.force_download:
+                downloads.append(functools.partial(self._fetch, st, helm, release))
+        run_parallel(downloads, self.popts.concurrency)
+        if builds and not self.added and not self.refreshed and not skip_repos:
+            update_repositories(helm)  # repositories added outside this run: refresh them once
+        self.refreshed = self.refreshed or bool(builds)
         # Distinct charts, fresh indexes: the dependency builds are independent of each other.
         run_parallel(
             [
@@ -175,9 +264,52 @@ class Preparation:
         )
         self.built.update(builds)
 
+    def download_dir(self) -> str:
+        """Where charts are downloaded: fetch's --output-dir, else a private temporary directory."""
+        if self.popts.output_dir:
+            return self.popts.output_dir
+        path = os.path.join(self._scratch(), "charts")
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    def _pull_oci(self, st: HelmState, helm: Helm, release: ReleaseSpec, reference: str, name: str) -> None:
+        """helmfile's getOCIChart: pulled once into DIR/[ns]/[context]/release/chart/version."""
+        version = release.version
+        parts = [self.download_dir(), release.namespace, release.kube_context, release.name, name]
+        path = os.path.join(*[p for p in parts if p], _safe_version_path(version))
+        absolute = os.path.join(st.base_path, path)
+        if os.path.isdir(absolute):
+            log.debug("chart already exists at %s", path)
+            directory = find_chart_dir(absolute)
+        else:
+            flags = oci_flags(st, release)
+            if self.opts.oci_plain_http:
+                flags.append("--plain-http")
+            directory = pull_oci_chart(helm, reference, path, flags)
+        self.prepared[self._key(st, release)] = _relative_like(path, absolute, directory)
+
+    def _fetch(self, st: HelmState, helm: Helm, release: ReleaseSpec) -> None:
+        """A repository chart downloaded and untarred (lint, fetch), where --output-dir-template says."""
+        chart = release.chart
+        path = output_path(chart, self.download_dir(), release, self.popts.output_dir_template)
+        absolute = os.path.join(st.base_path, path)
+        if not os.path.exists(absolute):
+            flags = ["--version", release.version] if release.version else []
+            devel = release.devel if release.devel is not None else st.spec.helm_defaults.devel
+            if devel:
+                flags.append("--devel")
+            pull_chart(helm, chart, path, flags)
+        else:
+            log.info('"%s" has not been downloaded because the output directory "%s" already exists', chart, path)
+        try:
+            directory = find_chart_dir(absolute)
+        except HelmError:
+            directory = absolute
+        self.prepared[self._key(st, release)] = _relative_like(path, absolute, directory)
+
     def chart(self, st: HelmState, release: ReleaseSpec) -> str:
-        """The chart argument helm gets for a release."""
-        return release.chart_path_or_name()
+        """The chart argument helm gets for a release: a local or downloaded chart's directory, else its name."""
+        return self.prepared.get(self._key(st, release), release.chart_path_or_name())
 
     def values_flags(self, st: HelmState, release: ReleaseSpec) -> list[str]:
         """The release's values documents (written 0600 into the private directory), set and env flags."""
@@ -198,3 +330,81 @@ class Preparation:
         flags += set_flags(st, release.set_values)
         flags += env_set_flags(release)
         return documents, flags
+
+
+def _mentions_s3(chart_dir: str) -> bool:
+    for name in ("Chart.yaml", "requirements.yaml"):
+        try:
+            with open(os.path.join(chart_dir, name), encoding="utf-8") as fh:
+                if "s3://" in fh.read():
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _safe_version_path(version: str) -> str:
+    """helmfile's safeVersionPath: constraint characters become `_`."""
+    return re.sub(r"[=><!|~^ ,*]", "_", version)
+
+
+def _relative_like(path: str, absolute: str, directory: str) -> str:
+    """`directory` (found under `absolute`) spelled from `path`, as helmfile names it (relative stays relative)."""
+    return os.path.join(path, os.path.relpath(directory, absolute)) if directory != absolute else path
+
+
+def oci_reference(st: HelmState, release: ReleaseSpec) -> tuple[str, str] | None:
+    """helmfile's getOCIQualifiedChartName: (`host/path/chart:version`, chart name) for OCI charts, else None."""
+    chart = release.chart
+    if chart.startswith("oci://"):
+        name = chart.rsplit("/", 1)[-1]
+        qualified = f"{chart.removeprefix('oci://')}:{release.version or 'latest'}"
+    else:
+        repo_name, _, name = chart.partition("/")
+        repo = next((r for r in st.spec.repositories if r.name == repo_name), None) if name else None
+        if repo is None or not repo.oci:
+            return None
+        qualified = f"{repo.url}/{name}:{release.version or 'latest'}"
+    if not release.version:
+        raise ConfigError(
+            f'release "{release.name}": the version for OCI charts should be semver compliant, '
+            "the latest tag is not supported anymore for helm >= 3.8.0"
+        )
+    return qualified, name
+
+
+def oci_flags(st: HelmState, release: ReleaseSpec) -> list[str]:
+    """TLS and verification flags of the release's OCI repository, for `helm pull`."""
+    repo_name = release.chart.partition("/")[0]
+    repo = next((r for r in st.spec.repositories if r.name == repo_name), None)
+    if repo is None or release.chart.startswith("oci://"):
+        return []
+    flags: list[str] = []
+    if repo.ca_file:
+        flags += ["--ca-file", repo.ca_file]
+    if repo.cert_file and repo.key_file:
+        flags += ["--cert-file", repo.cert_file, "--key-file", repo.key_file]
+    if repo.skip_tls_verify:
+        flags.append("--insecure-skip-tls-verify")
+    if repo.verify:
+        flags.append("--verify")
+    if repo.keyring:
+        flags += ["--keyring", repo.keyring]
+    return flags
+
+
+def output_path(chart: str, output_dir: str, release: ReleaseSpec, template: str) -> str:
+    """helmfile's generateChartPath: where `fetch` (and lint) put a downloaded chart."""
+    from pyhelmfile import gotmpl
+    from pyhelmfile.app.hooks import release_struct
+
+    text = template or DEFAULT_OUTPUT_DIR_TEMPLATE
+    try:
+        parsed = gotmpl.Template("output-dir-template", text, {})
+    except gotmpl.TemplateError as exc:
+        raise ConfigError(f"parsing output-dir-template template {text!r}: {exc}") from None
+    data = {"ChartName": chart, "OutputDir": output_dir, "Release": release_struct(release)}
+    try:
+        return str(parsed.execute(data))
+    except gotmpl.TemplateError as exc:
+        raise ConfigError(f"executing output-dir-template template: {exc}") from None

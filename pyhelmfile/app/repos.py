@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tempfile
 
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.states import StateVisitor
@@ -33,15 +34,23 @@ def repositories(st: HelmState) -> list[Repository]:
 def sync_repos(opts: RunOptions, args: str = "") -> list[str]:
     """Add the repositories of every selected state (each name once); returns the names added."""
     added: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="pyhelmfile-") as scratch:
+        plugins = ""
 
-    def sync(st: HelmState) -> bool:
-        helm = helm_for(st, opts, args)
-        for repo in repositories(st):
-            if repo.name in added:
-                continue
-            add_repository(helm, repo, os.environ)
-            added.append(repo.name)
-        return True
+        def sync(st: HelmState) -> bool:
+            nonlocal plugins
+            helm = helm_for(st, opts, args)
+            if any(r.url.startswith("s3://") for r in st.spec.repositories):
+                from pyhelmfile.helm import s3getter
 
-    StateVisitor(opts).run(sync)
+                plugins = plugins or s3getter.install(scratch)  # helm reads s3:// through pyhelmfile
+                helm = dataclasses.replace(helm, env={**helm.env, "HELM_PLUGINS": plugins})
+            for repo in repositories(st):
+                if repo.name in added:
+                    continue
+                add_repository(helm, repo, os.environ)
+                added.append(repo.name)
+            return True
+
+        StateVisitor(opts).run(sync)
     return added

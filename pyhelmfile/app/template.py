@@ -67,9 +67,10 @@ def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: 
         flags += ["--namespace", release.namespace]
     flags += prep.values_flags(st, release)
     for extra in opts.values_files:
-        if not os.path.exists(extra):
+        path = os.path.abspath(os.path.join(st.base_path, extra))  # helmfile runs in the state file's directory
+        if not os.path.exists(path):
             raise ConfigError(f"values file not found: {extra}")
-        flags += ["--values", os.path.abspath(extra)]
+        flags += ["--values", path]
     for item in opts.set_values:
         flags += ["--set", item]
     if opts.output_dir:
@@ -102,7 +103,7 @@ def template(opts: RunOptions, topts: TemplateOptions, write: Callable[[str], ob
                 for r in to_render
             ]
             for release, out in zip(to_render, run_parallel(jobs, topts.concurrency), strict=True):
-                log.info("Templating release=%s, chart=%s", release.name, release.chart_path_or_name())
+                log.info("Templating release=%s, chart=%s", release.name, prep.chart(st, release))
                 if topts.output_dir:
                     if out.strip():
                         log.info("%s", out.rstrip("\n"))

@@ -84,6 +84,15 @@ def add_global_flags(func: _F) -> _F:
             "--allow-no-matching-release", is_flag=True, help="Exit 0 even when no release matches the selectors."
         ),
         click.option("--interactive", "-i", is_flag=True, help="Ask before changing a cluster."),
+        click.option("--skip-deps", is_flag=True, help='Skip "helm repo add/update" and "helm dependency build".'),
+        click.option(
+            "--skip-refresh",
+            is_flag=True,
+            help='No "helm repo add"/"helm repo update" (helm\'s cached indexes are used).',
+        ),
+        click.option(
+            "--oci-plain-http", is_flag=True, help="Plain HTTP for OCI registries (helm 4 needs it for http-only ones)."
+        ),
     ]
     for flag in reversed(flags):
         func = flag(func)

@@ -1,8 +1,9 @@
-"""Preparing local charts: `helm dependency build` once per chart per run."""
+"""Preparing charts: `helm dependency build`/`update` of local charts, pulls from repositories and registries."""
 
 from __future__ import annotations
 
 import os
+import re
 
 from pyhelmfile import log
 from pyhelmfile.errors import HelmError
@@ -81,3 +82,50 @@ def dependencies_satisfied(chart_dir: str) -> bool:
         if not os.path.isfile(os.path.join(chart_dir, "charts", f"{name}-{version}.tgz")):
             return False
     return True
+
+
+def update_dependencies(helm: Helm, chart: str) -> None:
+    """`helm dependency update CHART`: resolve the dependencies again and rewrite the lock file."""
+    log.info("Updating dependency %s", chart)
+    out = helm.run("dependency", "update", chart).stdout
+    if out.strip():
+        log.info("%s", out.rstrip("\n"))
+
+
+_CHART_YAML = re.compile("Chart.yaml")  # helmfile matches the name as a regexp: `.` is any character
+
+
+def find_chart_dir(top: str) -> str:
+    """helmfile's findChartDirectory: the directory of the first (sorted) Chart.yaml under `top`."""
+    found: list[str] = []
+    for root, _dirs, files in os.walk(top):
+        found += [os.path.join(root, f) for f in files if _CHART_YAML.search(f)]
+    if not found:
+        raise HelmError(f"no Chart.yaml found in {top}")
+    return os.path.dirname(sorted(found)[0])
+
+
+def pull_chart(helm: Helm, chart: str, dest: str, flags: list[str]) -> None:
+    """`helm pull CHART --untar` into `dest` (helmfile's fetch)."""
+    log.info("Fetching %s", chart)
+    out = helm.run("pull", chart, *flags, "--untar", "--untardir", dest).stdout
+    if out.strip():
+        log.info("%s", out.rstrip("\n"))
+
+
+def split_oci_reference(reference: str) -> tuple[str, str]:
+    """helmfile's resolveOciChart: `host/path/chart:tag` -> (`oci://host/path/chart`, `tag`)."""
+    colon, slash = reference.rfind(":"), reference.rfind("/")
+    if colon <= slash:
+        return f"oci://{reference}", ""
+    return f"oci://{reference[:colon]}", reference[colon + 1 :]
+
+
+def pull_oci_chart(helm: Helm, reference: str, dest: str, flags: list[str]) -> str:
+    """`helm pull oci://... --version TAG --destination DEST --untar`; returns the chart's directory."""
+    log.info("Pulling %s", reference)
+    url, tag = split_oci_reference(reference)
+    out = helm.run("pull", url, "--version", tag, "--destination", dest, "--untar", *flags).stdout
+    if out.strip():
+        log.info("%s", out.rstrip("\n"))
+    return find_chart_dir(os.path.join(helm.cwd or ".", dest))

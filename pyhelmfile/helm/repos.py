@@ -92,7 +92,7 @@ def _log_output(text: str) -> None:
 def update_repositories(helm: Helm) -> None:
     """`helm repo update`; having no repository at all means there is nothing to refresh."""
     result = helm.run("repo", "list", check=False)
-    if result.returncode != 0 and "no repositories" in result.stderr:
+    if "no repositories" in result.stderr + result.stdout:  # helm 3 fails here, helm 4 says so and succeeds
         return
     log.info("Updating repo")
     _log_output(helm.run("repo", "update").stdout)

@@ -1,0 +1,103 @@
+"""`lint`: `helm lint` of every selected release's chart with its values, as helmfile does.
+
+Selection and order are template's (helmfile's withNeeds). Repository and OCI charts are
+downloaded first (helm lint needs a directory); local charts get their dependencies built.
+Each release is linted with helmfile's flagsForLint: `--namespace`, the release's values and
+`--set`s, then `--values`/`--set` from the command line, then `--args`/helmDefaults.args.
+helm's report goes to stdout in release order. As in helmfile, the first failing release of a
+state file ends that state's linting; the other state files are still linted, and the run
+fails at the end naming every failed release.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pyhelmfile import log
+from pyhelmfile.app import hooks
+from pyhelmfile.app.options import RunOptions
+from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, planned, run_parallel
+from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.errors import ConfigError, HelmError
+from pyhelmfile.helm.exec import Helm, HelmResult
+from pyhelmfile.state.loader import HelmState
+from pyhelmfile.state.spec import ReleaseSpec
+
+
+@dataclass
+class LintOptions:
+    args: str = ""
+    set_values: list[str] = field(default_factory=list)
+    values_files: list[str] = field(default_factory=list)
+    skip_deps: bool = False
+    concurrency: int = 0
+    include_needs: bool = False
+    include_transitive_needs: bool = False
+    skip_needs: bool = True
+
+    def needs(self) -> NeedsOptions:
+        return NeedsOptions(self.include_needs, self.include_transitive_needs, self.skip_needs)
+
+    def prepare(self) -> PrepareOptions:
+        return PrepareOptions(
+            args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency, force_download=True
+        )
+
+
+def lint_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, lopts: LintOptions) -> list[str]:
+    """flagsForLint, then the command line's --values and --set."""
+    flags: list[str] = []
+    if release.namespace:
+        flags += ["--namespace", release.namespace]
+    flags += prep.values_flags(st, release)
+    for extra in lopts.values_files:
+        path = os.path.abspath(os.path.join(st.base_path, extra))  # helmfile runs in the state file's directory
+        if not os.path.exists(path):
+            raise ConfigError(f"values file not found: {extra}")
+        flags += ["--values", path]
+    for item in lopts.set_values:
+        flags += ["--set", item]
+    return flags
+
+
+def _lint(helm: Helm, chart: str, flags: list[str]) -> HelmResult:
+    return helm.run("lint", chart, *flags, check=False)
+
+
+def lint(opts: RunOptions, lopts: LintOptions, write: Callable[[str], object]) -> None:
+    """Lint the selected releases; `write` receives helm's report for each, in helmfile's order."""
+    failed: list[str] = []
+    with Preparation(opts, lopts.prepare()) as prep:
+
+        def each(st: HelmState) -> bool:
+            releases = [r for batch in planned(st, lopts.needs()) for r in batch]
+            if not releases:
+                return False
+            helm = prep.helm(st)
+            for release in releases:
+                hooks.trigger(st, release, "prepare", "lint")
+            prep.charts(st, helm, releases)
+            jobs = [functools.partial(_lint, helm, prep.chart(st, r), lint_flags(prep, st, r, lopts)) for r in releases]
+            failure = ""
+            for release, result in zip(releases, run_parallel(jobs, lopts.concurrency), strict=True):
+                if not failure:
+                    log.info("Linting release=%s, chart=%s", release.name, prep.chart(st, release))
+                    if result.stdout:
+                        write(result.stdout + "\n")  # helmfile prints helm's report and a newline
+                    if result.returncode != 0:
+                        reason = " ".join(ln.strip() for ln in result.stderr.splitlines() if ln.strip())
+                        failure = f"release {release.name!r}: {reason or f'helm lint exited {result.returncode}'}"
+                try:
+                    hooks.trigger(st, release, "cleanup", "lint")
+                except hooks.HookError as exc:
+                    log.warning("warn: %s", exc)
+            if failure:
+                failed.append(failure)  # the next state files are still linted, as in helmfile
+            return True
+
+        StateVisitor(opts, select_releases=False).run(each)
+    if failed:
+        raise HelmError("lint failed: " + "; ".join(failed))
