@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 TOOLS_BIN := $(CURDIR)/.tools/bin
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: install tools test test-unit demo lint typecheck cluster-up cluster-down clean
+.PHONY: install tools test test-unit demo bench lint typecheck cluster-up cluster-down clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,9 +27,14 @@ test-unit: install
 demo: install tools
 	$(BIN)/python scripts/demo.py
 
+# helmfile 0.166.0 vs pyhelmfile on generated projects; writes bench/RESULTS.md (see bench/README.md).
+#   make bench BENCH_ARGS="--sizes 10,50 --runs 3 --cases list,template"
+bench: install tools
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: install
-	$(BIN)/ruff check pyhelmfile tests scripts
-	$(BIN)/ruff format --check pyhelmfile tests scripts
+	$(BIN)/ruff check pyhelmfile tests scripts bench
+	$(BIN)/ruff format --check pyhelmfile tests scripts bench
 
 typecheck: install
 	$(BIN)/mypy
