@@ -18,6 +18,11 @@ def set_level(name: str) -> None:
     _level = LEVELS.get(name.lower(), LEVELS["info"])
 
 
+def enabled(name: str) -> bool:
+    """Whether messages of this level are shown."""
+    return LEVELS.get(name.lower(), LEVELS["info"]) >= _level
+
+
 def _emit(level: int, message: str, args: tuple[Any, ...]) -> None:
     if level >= _level:
         # One write per line, so lines from parallel helm jobs never interleave mid-line.

@@ -278,7 +278,8 @@ def plan_state(st: HelmState, prep: Preparation, clusters: Clusters, dopts: Diff
     rest = [(t, c) for t, c in zip(flat, known, strict=True) if not isinstance(c, Change)]
     prep.charts(st, helm, [t.release for t, _ in rest if desired(t.release)])
     jobs = [functools.partial(diff_release, prep, clusters, helm, t, dopts, values) for t, values in rest]
-    changes.update({t.id: c for (t, _), c in zip(rest, run_parallel(jobs, dopts.concurrency), strict=True)})
+    labels = [f"Comparing release={t.name}" for t, _ in rest]
+    changes.update({t.id: c for (t, _), c in zip(rest, run_parallel(jobs, dopts.concurrency, labels), strict=True)})
     return StatePlan(st, helm, targets, changes)
 
 

@@ -82,7 +82,8 @@ def lint(opts: RunOptions, lopts: LintOptions, write: Callable[[str], object]) -
             prep.charts(st, helm, releases)
             jobs = [functools.partial(_lint, helm, prep.chart(st, r), lint_flags(prep, st, r, lopts)) for r in releases]
             failure = ""
-            for release, result in zip(releases, run_parallel(jobs, lopts.concurrency), strict=True):
+            labels = [f"Linting release={r.name}" for r in releases]
+            for release, result in zip(releases, run_parallel(jobs, lopts.concurrency, labels), strict=True):
                 if not failure:
                     log.info("Linting release=%s, chart=%s", release.name, prep.chart(st, release))
                     if result.stdout:

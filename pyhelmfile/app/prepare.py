@@ -94,14 +94,31 @@ def planned(st: HelmState, needs: NeedsOptions, *, installed_only: bool = True) 
     return [b for b in ([r for r in batch if desired(r)] for batch in batches) if b]
 
 
-def run_parallel(jobs: Sequence[Callable[[], T]], concurrency: int) -> list[T]:
-    """Run independent helm processes side by side; results (and the first error) in job order."""
-    if len(jobs) <= 1:
-        return [job() for job in jobs]
-    workers = concurrency if concurrency > 0 else min(len(jobs), 2 * (os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(job) for job in jobs]
-        return [future.result() for future in futures]
+def run_parallel(jobs: Sequence[Callable[[], T]], concurrency: int, labels: Sequence[str] = ()) -> list[T]:
+    """Run independent helm processes side by side; results (and the first error) in job order.
+
+    With `labels` (one per job), a terminal shows a spinner line per running job (pyhelmfile.progress).
+    """
+    from pyhelmfile.progress import Display
+
+    with Display(labels) as display:
+        shown = bool(labels)
+
+        def run(index: int, job: Callable[[], T]) -> T:
+            if shown:
+                display.start(index)
+            try:
+                return job()
+            finally:
+                if shown:
+                    display.done(index)
+
+        if len(jobs) <= 1:
+            return [run(i, job) for i, job in enumerate(jobs)]
+        workers = concurrency if concurrency > 0 else min(len(jobs), 2 * (os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(run, i, job) for i, job in enumerate(jobs)]
+            return [future.result() for future in futures]
 
 
 def escape(value: str) -> str:
@@ -236,6 +253,7 @@ class Preparation:
                     self.added.add(repo.name)
         builds: dict[str, ReleaseSpec] = {}
         downloads: list[Callable[[], None]] = []
+        labels: list[str] = []
         for release in releases:
             chart = release.chart_path_or_name()
             if is_local_chart(chart, st.base_path):
@@ -248,9 +266,11 @@ class Preparation:
             reference = oci_reference(st, release)
             if reference is not None:
                 downloads.append(functools.partial(self._pull_oci, st, helm, release, *reference))
+                labels.append(f"Pulling {reference[0]}")
             elif self.popts.force_download:
                 downloads.append(functools.partial(self._fetch, st, helm, release))
-        run_parallel(downloads, self.popts.concurrency)
+                labels.append(f"Fetching {release.chart}")
+        run_parallel(downloads, self.popts.concurrency, labels)
         if builds and not self.added and not self.refreshed and not skip_repos:
             update_repositories(helm)  # repositories added outside this run: refresh them once
         self.refreshed = self.refreshed or bool(builds)
@@ -261,6 +281,10 @@ class Preparation:
                 for r in builds.values()
             ],
             self.popts.concurrency,
+            [
+                f"Building dependency release={r.name}, chart={os.path.normpath(r.chart_path_or_name())}"
+                for r in builds.values()
+            ],
         )
         self.built.update(builds)
 

@@ -216,8 +216,10 @@ class Executor:
     def run(self, to_upgrade: set[str], to_delete: set[str]) -> None:
         blocked: set[str] = set()  # ids of releases that failed or were skipped
         for batch in reversed(self.plan.batches):
-            jobs = [functools.partial(self._delete, t) for t in batch if t.id in to_delete]
-            for target, error, seconds in run_parallel(jobs, self.aopts.concurrency):
+            deleting = [t for t in batch if t.id in to_delete]
+            jobs = [functools.partial(self._delete, t) for t in deleting]
+            labels = [f"Deleting release={t.name}" for t in deleting]
+            for target, error, seconds in run_parallel(jobs, self.aopts.concurrency, labels):
                 if error:
                     self.outcome.failed.append((target, error))
                 else:
@@ -236,7 +238,8 @@ class Executor:
                 else:
                     ready.append(target)
             jobs = [functools.partial(self._upgrade, t) for t in ready]
-            for target, error, seconds in run_parallel(jobs, self.aopts.concurrency):
+            labels = [f"Upgrading release={t.name}" for t in ready]
+            for target, error, seconds in run_parallel(jobs, self.aopts.concurrency, labels):
                 if error:
                     self.outcome.failed.append((target, error))
                     blocked.add(target.id)

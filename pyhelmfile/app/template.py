@@ -102,7 +102,8 @@ def template(opts: RunOptions, topts: TemplateOptions, write: Callable[[str], ob
                 functools.partial(_render, helm, r, prep.chart(st, r), release_flags(prep, st, r, topts))
                 for r in to_render
             ]
-            for release, out in zip(to_render, run_parallel(jobs, topts.concurrency), strict=True):
+            labels = [f"Templating release={r.name}" for r in to_render]
+            for release, out in zip(to_render, run_parallel(jobs, topts.concurrency, labels), strict=True):
                 log.info("Templating release=%s, chart=%s", release.name, prep.chart(st, release))
                 if topts.output_dir:
                     if out.strip():

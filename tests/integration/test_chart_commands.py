@@ -1,8 +1,9 @@
 """What the differential fixtures cannot show: --skip-refresh (helmfile 1.x's flag), deps --skip-repos,
-fetch into an existing directory, OCI pulls with helm 4, and decrypted values on lint."""
+fetch into an existing directory, OCI pulls with helm 4, decrypted values on lint, progress on a terminal."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from tests.support.differential import run_pyhelmfile, tmp_env
 from tests.support.example import copy_example, example_env
 from tests.support.repos import closed_port
+from tests.support.terminal import run_on_terminal
 from tests.support.toolchain import Toolchain
 
 HELMFILE = """repositories:
@@ -105,3 +107,18 @@ def test_lint_of_the_example_leaves_no_plaintext(tools: Toolchain, example_repo:
     for path in [*root.rglob("*"), *(tmp_path / "home").rglob("*")]:
         if path.is_file():
             assert b"madeup-stg-db-Zq8v" not in path.read_bytes(), path
+
+
+def test_progress_on_a_terminal_leaves_the_manifests_alone(tools: Toolchain, example_repo: str, tmp_path: Path) -> None:
+    env = example_env(tools, example_repo, tmp_path / "home")
+    env.pop("CI", None)
+    env["TERM"] = "xterm"
+    args = [sys.executable, "-m", "pyhelmfile", "--helm-binary", tools.helm3, "-e", "stg", "template"]
+    piped = run_pyhelmfile(tools, copy_example(tmp_path / "piped"), "-e", "stg", "template", env=env).check()
+    drawn = run_on_terminal(args, env=env, cwd=copy_example(tmp_path / "terminal"))
+    assert drawn.returncode == 0, drawn.terminal
+    assert drawn.stdout == piped.stdout
+    assert "Building dependency release=linoapp, chart=stg/linoapp" in drawn.terminal
+    assert "\x1b[" in drawn.terminal and "\x1b[" not in piped.stderr
+    quiet = run_on_terminal([*args[:-1], "-q", "template"], env=env, cwd=copy_example(tmp_path / "quiet"))
+    assert quiet.stdout == piped.stdout and quiet.terminal == ""
