@@ -3,11 +3,14 @@
 `str(node)` gives Go's Node.String(), which exec errors quote as `at <...>`.
 Every node keeps its position (string index) and the tree it came from, so error
 locations are computed the way Go's ErrorContext does.
+
+Plain classes with `__slots__` and hand-written `__init__`s: dataclasses would generate
+and compile the same methods at every start-up, which cost more than parsing a state file.
+The parser builds nodes positionally: `(pos, tree, *fields)`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pyhelmfile.gotmpl.gofmt import quote
@@ -16,131 +19,203 @@ if TYPE_CHECKING:
     from pyhelmfile.gotmpl.parse import Tree
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class Node:
-    pos: int
-    tree: Tree | None = field(default=None, repr=False)
+    __slots__ = ("pos", "tree")
+
+    def __init__(self, pos: int, tree: Tree | None = None) -> None:
+        self.pos = pos
+        self.tree = tree
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class TextNode(Node):
-    text: str = ""
+    __slots__ = ("text",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, text: str = "") -> None:
+        self.pos = pos
+        self.tree = tree
+        self.text = text
 
     def __str__(self) -> str:
         return self.text
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class CommentNode(Node):
-    text: str = ""
+    __slots__ = ("text",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, text: str = "") -> None:
+        self.pos = pos
+        self.tree = tree
+        self.text = text
 
     def __str__(self) -> str:
         return "{{" + self.text + "}}"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ListNode(Node):
-    nodes: list[Node] = field(default_factory=list)
+    __slots__ = ("nodes",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, nodes: list[Node] | None = None) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.nodes: list[Node] = [] if nodes is None else nodes
 
     def __str__(self) -> str:
         return "".join(str(n) for n in self.nodes)
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class DotNode(Node):
+    __slots__ = ()
+
     def __str__(self) -> str:
         return "."
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class NilNode(Node):
+    __slots__ = ()
+
     def __str__(self) -> str:
         return "nil"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class BoolNode(Node):
-    value: bool = False
+    __slots__ = ("value",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, value: bool = False) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.value = value
 
     def __str__(self) -> str:
         return "true" if self.value else "false"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class NumberNode(Node):
     """A numeric constant; `value` is what the executor uses (int, float or complex)."""
 
-    text: str = ""
-    is_int: bool = False
-    is_float: bool = False
-    is_complex: bool = False
-    int_value: int = 0
-    float_value: float = 0.0
-    complex_value: complex = 0j
-    value: Any = None  # the "ideal constant" as a typed value, or an error message
-    error: str | None = None
+    __slots__ = (
+        "complex_value",
+        "error",
+        "float_value",
+        "int_value",
+        "is_complex",
+        "is_float",
+        "is_int",
+        "text",
+        "value",
+    )
+
+    def __init__(self, pos: int, tree: Tree | None = None, text: str = "") -> None:
+        self.pos = pos
+        self.tree = tree
+        self.text = text
+        self.is_int = False
+        self.is_float = False
+        self.is_complex = False
+        self.int_value = 0
+        self.float_value = 0.0
+        self.complex_value = 0j
+        self.value: Any = None  # the "ideal constant" as a typed value, or an error message
+        self.error: str | None = None
 
     def __str__(self) -> str:
         return self.text
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class StringNode(Node):
-    quoted: str = ""
-    text: str = ""
+    __slots__ = ("quoted", "text")
+
+    def __init__(self, pos: int, tree: Tree | None = None, quoted: str = "", text: str = "") -> None:
+        self.pos = pos
+        self.tree = tree
+        self.quoted = quoted
+        self.text = text
 
     def __str__(self) -> str:
         return self.quoted
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class IdentifierNode(Node):
-    ident: str = ""
+    __slots__ = ("ident",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, ident: str = "") -> None:
+        self.pos = pos
+        self.tree = tree
+        self.ident = ident
 
     def __str__(self) -> str:
         return self.ident
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class VariableNode(Node):
-    ident: list[str] = field(default_factory=list)
+    __slots__ = ("ident",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, ident: list[str] | None = None) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.ident: list[str] = [] if ident is None else ident
 
     def __str__(self) -> str:
         return ".".join(self.ident)
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class FieldNode(Node):
-    ident: list[str] = field(default_factory=list)
+    __slots__ = ("ident",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, ident: list[str] | None = None) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.ident: list[str] = [] if ident is None else ident
 
     def __str__(self) -> str:
         return "".join("." + i for i in self.ident)
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ChainNode(Node):
-    node: Node | None = None
-    fields: list[str] = field(default_factory=list)
+    __slots__ = ("fields", "node")
+
+    def __init__(
+        self, pos: int, tree: Tree | None = None, node: Node | None = None, fields: list[str] | None = None
+    ) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.node = node
+        self.fields: list[str] = [] if fields is None else fields
 
     def __str__(self) -> str:
         inner = f"({self.node})" if isinstance(self.node, PipeNode) else str(self.node)
         return inner + "".join("." + f for f in self.fields)
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class CommandNode(Node):
-    args: list[Node] = field(default_factory=list)
+    __slots__ = ("args",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, args: list[Node] | None = None) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.args: list[Node] = [] if args is None else args
 
     def __str__(self) -> str:
         return " ".join(f"({a})" if isinstance(a, PipeNode) else str(a) for a in self.args)
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class PipeNode(Node):
-    line: int = 0
-    is_assign: bool = False
-    decl: list[VariableNode] = field(default_factory=list)
-    cmds: list[CommandNode] = field(default_factory=list)
+    __slots__ = ("cmds", "decl", "is_assign", "line")
+
+    def __init__(
+        self,
+        pos: int,
+        tree: Tree | None = None,
+        line: int = 0,
+        is_assign: bool = False,
+        decl: list[VariableNode] | None = None,
+        cmds: list[CommandNode] | None = None,
+    ) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.line = line
+        self.is_assign = is_assign
+        self.decl: list[VariableNode] = [] if decl is None else decl
+        self.cmds: list[CommandNode] = [] if cmds is None else cmds
 
     def __str__(self) -> str:
         s = ""
@@ -149,22 +224,38 @@ class PipeNode(Node):
         return s + " | ".join(str(c) for c in self.cmds)
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ActionNode(Node):
-    line: int = 0
-    pipe: PipeNode | None = None
+    __slots__ = ("line", "pipe")
+
+    def __init__(self, pos: int, tree: Tree | None = None, line: int = 0, pipe: PipeNode | None = None) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.line = line
+        self.pipe = pipe
 
     def __str__(self) -> str:
         return "{{" + str(self.pipe) + "}}"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class BranchNode(Node):
-    line: int = 0
-    pipe: PipeNode | None = None
-    list: ListNode | None = None
-    else_list: ListNode | None = None
+    __slots__ = ("else_list", "line", "list", "pipe")
     keyword = ""
+
+    def __init__(
+        self,
+        pos: int,
+        tree: Tree | None = None,
+        line: int = 0,
+        pipe: PipeNode | None = None,
+        list: ListNode | None = None,  # Go's field name
+        else_list: ListNode | None = None,
+    ) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.line = line
+        self.pipe = pipe
+        self.list = list
+        self.else_list = else_list
 
     def __str__(self) -> str:
         s = "{{" + self.keyword + " " + str(self.pipe) + "}}" + str(self.list)
@@ -173,42 +264,56 @@ class BranchNode(Node):
         return s + "{{end}}"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class IfNode(BranchNode):
+    __slots__ = ()
     keyword = "if"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class RangeNode(BranchNode):
+    __slots__ = ()
     keyword = "range"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class WithNode(BranchNode):
+    __slots__ = ()
     keyword = "with"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class BreakNode(Node):
-    line: int = 0
+    __slots__ = ("line",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, line: int = 0) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.line = line
 
     def __str__(self) -> str:
         return "{{break}}"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ContinueNode(Node):
-    line: int = 0
+    __slots__ = ("line",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, line: int = 0) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.line = line
 
     def __str__(self) -> str:
         return "{{continue}}"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class TemplateNode(Node):
-    line: int = 0
-    name: str = ""
-    pipe: PipeNode | None = None
+    __slots__ = ("line", "name", "pipe")
+
+    def __init__(
+        self, pos: int, tree: Tree | None = None, line: int = 0, name: str = "", pipe: PipeNode | None = None
+    ) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.line = line
+        self.name = name
+        self.pipe = pipe
 
     def __str__(self) -> str:
         s = "{{template " + quote(self.name)
@@ -217,15 +322,20 @@ class TemplateNode(Node):
         return s + "}}"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class EndNode(Node):
+    __slots__ = ()
+
     def __str__(self) -> str:
         return "{{end}}"
 
 
-@dataclass(eq=False, slots=True, repr=False)  # generated reprs cost start-up time
 class ElseNode(Node):
-    line: int = 0
+    __slots__ = ("line",)
+
+    def __init__(self, pos: int, tree: Tree | None = None, line: int = 0) -> None:
+        self.pos = pos
+        self.tree = tree
+        self.line = line
 
     def __str__(self) -> str:
         return "{{else}}"
