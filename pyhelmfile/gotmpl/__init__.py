@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from pyhelmfile.errors import TemplateError as _BaseTemplateError
@@ -57,6 +57,8 @@ from pyhelmfile.gotmpl.parse import ParseError, Tree, parse
 __all__ = [
     "ExecContext",
     "FuncError",
+    "FuncLoader",
+    "FuncMap",
     "GoStruct",
     "Template",
     "TemplateError",
@@ -85,6 +87,41 @@ def needs_context(fn: _F) -> _F:
     """Mark a template function as taking an `ExecContext` as its first argument."""
     fn.__gotmpl_needs_context__ = True  # type: ignore[attr-defined]
     return fn
+
+
+FuncLoader = Callable[[], Mapping[str, Callable[..., Any]]]
+
+
+class FuncMap(Mapping[str, Callable[..., Any]]):
+    """A read-only function map whose functions are loaded on first lookup.
+
+    `index` maps each name to a loader: a callable returning a mapping that holds the
+    function under that name (many names share one loader, which should cache its result).
+    Templates keep a FuncMap as it is, where they copy other maps, and parse with its
+    names, so only the functions a template calls are ever loaded.
+    """
+
+    __slots__ = ("_loaded", "_parse_names", "index")
+
+    def __init__(self, index: Mapping[str, FuncLoader]) -> None:
+        self.index: Mapping[str, FuncLoader] = index
+        self._loaded: dict[str, Callable[..., Any]] = {}
+        self._parse_names = frozenset(index) | BUILTIN_NAMES
+
+    def __getitem__(self, name: str) -> Callable[..., Any]:
+        fn = self._loaded.get(name)
+        if fn is None:
+            fn = self._loaded[name] = self.index[name]()[name]
+        return fn
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
 
 
 # Parsed tree sets, keyed by everything that influences parsing. Trees are never
@@ -153,11 +190,15 @@ class Template:
         if missingkey not in _MISSINGKEY_OPTIONS:
             raise ValueError(f"unrecognized option: missingkey={missingkey}")
         self.name = name
-        self.funcs: Mapping[str, Callable[..., Any]] = dict(funcs or {})
+        if isinstance(funcs, FuncMap):
+            self.funcs: Mapping[str, Callable[..., Any]] = funcs
+            self._names = funcs._parse_names
+        else:
+            self.funcs = dict(funcs or {})
+            self._names = frozenset(self.funcs) | BUILTIN_NAMES
         self.missingkey = _MISSINGKEY_OPTIONS[missingkey]
         self.left_delim = left_delim or "{{"
         self.right_delim = right_delim or "}}"
-        self._names = frozenset(self.funcs) | BUILTIN_NAMES
         self.func_infos: dict[str, FuncInfo] = _FuncInfos(self.funcs)
         self._trees = _parse_cached(name, text, self._names, self.left_delim, self.right_delim)
         self.tree: Tree | None = self._trees.get(name)

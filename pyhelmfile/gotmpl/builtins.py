@@ -6,7 +6,6 @@ in `exec`; the rest are plain functions that raise `FuncError` with Go's message
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -245,6 +244,8 @@ def js_escaper(*args: Any) -> str:
 
 def urlquery_escaper(*args: Any) -> str:
     # url.QueryEscape: space becomes "+", and only A-Za-z0-9-_.~ stay unescaped.
+    import urllib.parse  # rarely used: not imported at start-up
+
     return urllib.parse.quote_plus(_eval_args(args), safe="-_.~")
 
 

@@ -20,7 +20,6 @@ import math
 import struct
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -349,19 +348,35 @@ def format_float(v: float, fmt: str, prec: int) -> str:
 # The printer
 
 
-@dataclass
 class _Flags:
-    plus: bool = False
-    minus: bool = False
-    sharp: bool = False
-    space: bool = False
-    zero: bool = False
-    plus_v: bool = False
-    sharp_v: bool = False
-    wid: int = 0
-    wid_present: bool = False
-    prec: int = 0
-    prec_present: bool = False
+    """fmt's per-verb flags (a plain class: a dataclass costs start-up time)."""
+
+    __slots__ = (
+        "minus",
+        "plus",
+        "plus_v",
+        "prec",
+        "prec_present",
+        "sharp",
+        "sharp_v",
+        "space",
+        "wid",
+        "wid_present",
+        "zero",
+    )
+
+    def __init__(self) -> None:
+        self.plus = False
+        self.minus = False
+        self.sharp = False
+        self.space = False
+        self.zero = False
+        self.plus_v = False
+        self.sharp_v = False
+        self.wid = 0
+        self.wid_present = False
+        self.prec = 0
+        self.prec_present = False
 
 
 class _Printer:

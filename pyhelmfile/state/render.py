@@ -11,16 +11,19 @@ from __future__ import annotations
 import functools
 import glob
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.gotmpl import TemplateError
+
+if TYPE_CHECKING:
+    from pyhelmfile.gotmpl import FuncMap
 
 TEMPLATE_NAME = "stringTemplate"
 
 
 @functools.lru_cache(maxsize=64)
-def _funcs(base_dir: str, pre_render: bool) -> dict[str, Any]:
+def _funcs(base_dir: str, pre_render: bool) -> FuncMap:
     """helmfile's function map for a directory; built once per run (it reads the environment live)."""
     from pyhelmfile.gotmpl.funcs import helmfile_funcs
 

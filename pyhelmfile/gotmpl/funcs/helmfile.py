@@ -39,11 +39,6 @@ class NoValueError(FuncError):
     """get's "no value" failures, which getOrNil turns into nil."""
 
 
-def _truthy_env(env: Mapping[str, str], name: str) -> bool:
-    """strconv.ParseBool of an environment variable (false when unset or unparsable)."""
-    return env.get(name, "").strip() in ("1", "t", "T", "TRUE", "true", "True")
-
-
 # --- get / getOrNil / setValueAtPath ---------------------------------------------------------
 
 
