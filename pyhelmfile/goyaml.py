@@ -22,7 +22,6 @@ ordered with yaml.v2's digit-aware comparison. `Struct` keeps a Go struct's fiel
 
 from __future__ import annotations
 
-import calendar
 import functools
 import math
 import re
@@ -81,6 +80,8 @@ def _timestamp_ok(s: str) -> bool:
     y, mo, d = nums[:3]
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return False
+    import calendar  # rarely needed: not imported at start-up
+
     if d > calendar.monthrange(y, mo)[1]:
         return False
     if len(nums) >= 6:

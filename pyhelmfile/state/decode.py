@@ -8,7 +8,6 @@ can name the file and line. Unknown keys are errors, with the closest known key 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import types
 import typing
 from functools import cache
@@ -25,9 +24,8 @@ T = TypeVar("T")
 
 @cache
 def _fields(cls: type) -> dict[str, tuple[str, Any]]:
-    """YAML key -> (attribute name, resolved type) for a spec dataclass."""
-    hints = typing.get_type_hints(cls)
-    return {f.metadata["yaml"]: (f.name, hints[f.name]) for f in dataclasses.fields(cls) if "yaml" in f.metadata}
+    """YAML key -> (attribute name, type) for a spec dataclass (spec.py's annotations are types)."""
+    return {f.metadata["yaml"]: (f.name, f.type) for f in dataclasses.fields(cls) if "yaml" in f.metadata}
 
 
 class _Decoder:
@@ -156,6 +154,8 @@ def _describe(node: yaml.Node) -> str:
 
 
 def _unknown_key(key: str, known: dict[str, Any], where: str) -> str:
+    import difflib
+
     place = f" in {where}" if where else ""
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     hint = f' (did you mean "{close[0]}"?)' if close else ""

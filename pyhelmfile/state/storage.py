@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import glob
 import os
-from urllib.parse import urlparse
 
 from pyhelmfile import log
 from pyhelmfile.errors import ConfigError
 
 MISSING_FILE_HANDLERS = ("Error", "Warn", "Info", "Debug")
+
+
+def _has_scheme(path: str) -> bool:
+    if ":" not in path:  # no scheme without a colon: most paths need no URL parser (a slow import)
+        return False
+    from urllib.parse import urlparse
+
+    return bool(urlparse(path).scheme)
 
 
 class Storage:
@@ -18,7 +25,7 @@ class Storage:
         self.base_path = base_path
 
     def normalize(self, path: str) -> str:
-        if urlparse(path).scheme or os.path.isabs(path):
+        if _has_scheme(path) or os.path.isabs(path):
             return path
         return os.path.normpath(os.path.join(self.base_path, path))  # Go's filepath.Join cleans too
 

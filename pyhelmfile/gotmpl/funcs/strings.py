@@ -6,7 +6,6 @@ the encoded text here and decode what they cut (a split rune becomes U+FFFD, as 
 
 from __future__ import annotations
 
-import string
 import unicodedata
 from typing import Any
 
@@ -179,13 +178,18 @@ def _random(count: Any, alphabet: str) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
+# string.ascii_letters and string.digits (the `string` module compiles a regex at import)
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = "0123456789"
+
+
 # goutils.CryptoRandom draws code points in [' ', 'z'] and keeps letters/digits: ASCII only.
 def rand_alpha_num(count: Any) -> str:
-    return _random(count, string.ascii_letters + string.digits)
+    return _random(count, _LETTERS + _DIGITS)
 
 
 def rand_alpha(count: Any) -> str:
-    return _random(count, string.ascii_letters)
+    return _random(count, _LETTERS)
 
 
 def rand_ascii(count: Any) -> str:
@@ -193,7 +197,7 @@ def rand_ascii(count: Any) -> str:
 
 
 def rand_numeric(count: Any) -> str:
-    return _random(count, string.digits)
+    return _random(count, _DIGITS)
 
 
 def swapcase(s: Any) -> str:
