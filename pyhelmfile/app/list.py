@@ -12,6 +12,8 @@ from pyhelmfile.state.release import condition_enabled, desired
 
 @dataclass(frozen=True)
 class ListedRelease:
+    """One row of `list`."""
+
     name: str
     namespace: str
     enabled: bool

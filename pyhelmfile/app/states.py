@@ -168,6 +168,8 @@ Converge = Callable[[HelmState], bool]
 
 @dataclass
 class _Visit:
+    """The selectors and values a (sub-)helmfile is visited with."""
+
     selectors: list[str]
     values: list[Any]
 

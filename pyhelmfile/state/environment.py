@@ -29,6 +29,8 @@ def yaml_roundtrip(value: Any) -> Any:
 
 @dataclass
 class Environment:
+    """An environment: its name, kube context, values and defaults."""
+
     name: str
     kube_context: str = ""
     values: dict[str, Any] | None = field(default_factory=dict)

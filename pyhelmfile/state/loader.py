@@ -56,6 +56,8 @@ class HelmState:
 
 @dataclass
 class LoadOptions:
+    """The global flags that loading a state file depends on."""
+
     env: str = DEFAULT_ENV
     namespace: str = ""
     chart: str = ""

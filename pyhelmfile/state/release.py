@@ -304,6 +304,8 @@ def condition_enabled(release: ReleaseSpec, values: dict[str, Any]) -> bool:
 
 @dataclass
 class Selected:
+    """A release and whether the selectors or its condition leave it out."""
+
     release: ReleaseSpec
     filtered: bool
 

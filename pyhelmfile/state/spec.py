@@ -3,9 +3,11 @@
 Each field's metadata names its YAML key. `None` stands for Go's nil pointer (unset), which
 matters: helmfile distinguishes "unset" from "false"/"0" when applying helmDefaults.
 `pyhelmfile.state.decode` fills these from YAML nodes, strictly (unknown keys are errors).
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: decoding reads each field's type, and real
+types cost nothing where string annotations would each be compiled at run time. Every
+class has a docstring, or dataclasses would compute one from its signature at import.
+"""
 
 import dataclasses
 from dataclasses import dataclass, field
@@ -60,6 +62,8 @@ def y(key: str, default: Any = None, *, factory: Any = None, keep: bool = False)
 
 @dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class SetValue(_Spec):
+    """A `set:` (also `setTemplate:`, `env:`) entry: helmfile's SetValue."""
+
     name: str = y("name", "")
     value: str = y("value", "")
     file: str = y("file", "")
@@ -68,6 +72,8 @@ class SetValue(_Spec):
 
 @dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class Hook(_Spec):
+    """A `hooks:` entry: helmfile's event.Hook."""
+
     name: str = y("name", "", keep=True)
     events: list[str] = y("events", factory=list, keep=True)
     command: str = y("command", "", keep=True)
@@ -78,6 +84,8 @@ class Hook(_Spec):
 
 @dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class Dependency(_Spec):
+    """A release's `dependencies:` entry: helmfile's Dependency."""
+
     chart: str = y("chart", "", keep=True)
     version: str = y("version", "", keep=True)
     alias: str = y("alias", "", keep=True)
@@ -85,12 +93,16 @@ class Dependency(_Spec):
 
 @dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class Inherit(_Spec):
+    """A release's `inherit:` entry: helmfile's Inherit."""
+
     template: str = y("template", "")
     except_: list[str] = y("except", factory=list)
 
 
 @dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class ReleaseSpec(_Spec):
+    """A `releases:` entry: helmfile's ReleaseSpec."""
+
     chart: str = y("chart", "")
     chart_path: str = y("chartPath", "")
     directory: str = y("directory", "")
@@ -161,6 +173,8 @@ class TemplateSpec(ReleaseSpec):
 
 @dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class HelmSpec(_Spec):
+    """`helmDefaults:`: helmfile's HelmSpec."""
+
     kube_context: str = y("kubeContext", "")
     args: list[str] = y("args", factory=list)
     diff_args: list[str] = y("diffArgs", factory=list)
@@ -193,6 +207,8 @@ class HelmSpec(_Spec):
 
 @dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class RepositorySpec(_Spec):
+    """A `repositories:` entry: helmfile's RepositorySpec."""
+
     name: str = y("name", "")
     url: str = y("url", "")
     ca_file: str = y("caFile", "")
@@ -210,11 +226,15 @@ class RepositorySpec(_Spec):
 
 @dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class MissingFileHandlerConfig(_Spec):
+    """`missingFileHandlerConfig:`: helmfile's MissingFileHandlerConfig."""
+
     ignore_missing_git_branch: bool = y("ignoreMissingGitBranch", False)
 
 
 @dataclass(init=False, repr=False, eq=False)  # methods come from _Spec
 class EnvironmentSpec(_Spec):
+    """An `environments:` entry: helmfile's EnvironmentSpec."""
+
     values: list[Any] = y("values", factory=list)
     secrets: list[str] = y("secrets", factory=list)
     kube_context: str = y("kubeContext", "")
