@@ -151,7 +151,15 @@ def env_set_flags(release: ReleaseSpec) -> list[str]:
     return ["--set", ",".join(pairs)]
 
 
-def refuse_unsupported(release: ReleaseSpec) -> None:
+def refuse_unsupported(release: ReleaseSpec, base_path: str = "") -> None:
+    """helmfile's chartify features are refused with one clear line instead of a helm error later."""
+    chart = release.chart_path_or_name()
+    directory = chart if os.path.isabs(chart) else os.path.join(base_path, chart)
+    if base_path and os.path.isdir(directory) and not os.path.isfile(os.path.join(directory, "Chart.yaml")):
+        raise ConfigError(
+            f"release {release.name!r}: {chart} has no Chart.yaml; plain manifests and kustomizations "
+            "(helmfile's chartify) are not supported yet"
+        )
     for attr, name in (
         ("json_patches", "jsonPatches"),
         ("strategic_merge_patches", "strategicMergePatches"),
@@ -243,7 +251,7 @@ class Preparation:
             return  # nothing to render or upgrade: no repository or chart work at all
         helm = dataclasses.replace(helm, extra_args=())
         for release in releases:
-            refuse_unsupported(release)
+            refuse_unsupported(release, st.base_path)
         skip_deps = self.popts.skip_deps or self.opts.skip_deps
         skip_repos = skip_deps or self.opts.skip_refresh
         if not skip_repos:

@@ -9,7 +9,7 @@ import pytest
 
 from pyhelmfile import __version__
 from pyhelmfile.app.deps import lock_chart_yaml, lock_file_text
-from pyhelmfile.app.prepare import oci_reference, output_path
+from pyhelmfile.app.prepare import oci_reference, output_path, refuse_unsupported
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.helm import s3getter
 from pyhelmfile.helm.charts import find_chart_dir, split_oci_reference
@@ -108,3 +108,15 @@ def test_s3_getter_without_a_url_or_with_a_bad_one(capsys: pytest.CaptureFixture
     assert s3getter.main([]) == 2
     assert s3getter.main(["", "", "", "http://not-s3/x"]) == 1
     assert "not an s3:// URL" in capsys.readouterr().err
+
+
+def test_chartify_features_are_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "chart").mkdir()
+    (tmp_path / "chart" / "Chart.yaml").write_text("name: chart\n")
+    with pytest.raises(ConfigError, match=r"\./manifests has no Chart\.yaml; plain manifests and kustomizations"):
+        refuse_unsupported(ReleaseSpec(name="raw", chart="./manifests"), str(tmp_path))
+    with pytest.raises(ConfigError, match="jsonPatches \\(helmfile's chartify\\) is not supported yet"):
+        refuse_unsupported(ReleaseSpec(name="p", chart="./chart", json_patches=[{"op": "remove"}]), str(tmp_path))
+    refuse_unsupported(ReleaseSpec(name="ok", chart="./chart"), str(tmp_path))
+    refuse_unsupported(ReleaseSpec(name="remote", chart="repo/chart"), str(tmp_path))
