@@ -35,6 +35,7 @@ class FetchOptions:
             force_download=True,
             output_dir=self.output_dir,
             output_dir_template=self.output_dir_template,
+            adhoc_dependencies=False,  # helmfile's fetch downloads the charts as they are
         )
 
 

@@ -40,7 +40,7 @@ from pyhelmfile.helm.repos import add_repository, update_repositories
 from pyhelmfile.state.dag import plan
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.lock import apply_lock
-from pyhelmfile.state.release import desired, mark_excluded
+from pyhelmfile.state.release import desired, mark_excluded, release_id
 from pyhelmfile.state.spec import ReleaseSpec, SetValue
 from pyhelmfile.state.values import ValuesDocument, values_documents
 
@@ -65,6 +65,7 @@ class PrepareOptions:
     force_download: bool = False
     output_dir: str = ""  # fetch --output-dir; default: a private temporary directory
     output_dir_template: str = ""  # fetch --output-dir-template; default: helmfile's
+    adhoc_dependencies: bool = True  # a release's `dependencies:` are added to its chart (not for fetch)
 
 
 # helmfile's DefaultFetchOutputDirTemplate (filepath.Join of its parts)
@@ -164,7 +165,6 @@ def refuse_unsupported(release: ReleaseSpec, base_path: str = "") -> None:
         ("json_patches", "jsonPatches"),
         ("strategic_merge_patches", "strategicMergePatches"),
         ("transformers", "transformers"),
-        ("dependencies", "dependencies"),
         ("force_namespace", "forceNamespace"),
     ):
         if getattr(release, attr):
@@ -264,6 +264,10 @@ class Preparation:
         labels: list[str] = []
         for release in releases:
             chart = release.chart_path_or_name()
+            if release.dependencies and self.popts.adhoc_dependencies:
+                downloads.append(functools.partial(self._with_dependencies, st, helm, release))
+                labels.append(f"Adding dependencies release={release.name}")
+                continue
             if is_local_chart(chart, st.base_path):
                 self.prepared[self._key(st, release)] = os.path.normpath(chart)
                 skip = release.skip_deps if release.skip_deps is not None else st.spec.helm_defaults.skip_deps
@@ -319,6 +323,24 @@ class Preparation:
                 flags.append("--plain-http")
             directory = pull_oci_chart(helm, reference, path, flags)
         self.prepared[self._key(st, release)] = _relative_like(path, absolute, directory)
+
+    def _with_dependencies(self, st: HelmState, helm: Helm, release: ReleaseSpec) -> None:
+        """helmfile's chartify for `dependencies:`: a private copy of the chart with them added and fetched."""
+        from pyhelmfile.app.adhoc import chart_with_dependencies
+
+        chart = release.chart_path_or_name()
+        local = is_local_chart(chart, st.base_path)
+        reference = None if local else oci_reference(st, release)
+        if reference is not None:
+            self._pull_oci(st, helm, release, *reference)
+            chart, local = self.prepared[self._key(st, release)], True
+        root = os.path.join(self._scratch(), "chartify")
+        os.makedirs(root, exist_ok=True)
+        # chartify's layout: a fresh directory per release, then the release's ID as a path
+        work = os.path.join(tempfile.mkdtemp(dir=root), *release_id(release).split("/"))
+        self.prepared[self._key(st, release)] = chart_with_dependencies(
+            helm, st.base_path, release, chart, local, work, skip_refresh=self.opts.skip_refresh
+        )
 
     def _fetch(self, st: HelmState, helm: Helm, release: ReleaseSpec) -> None:
         """A repository chart downloaded and untarred (lint, fetch), where --output-dir-template says."""

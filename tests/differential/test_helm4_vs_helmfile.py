@@ -1,5 +1,5 @@
 """pyhelmfile driving helm 4.1.4 gives what helmfile 0.166.0 gives with helm 3.15.3, on the fixtures
-of the chart commands (template, lint, fetch, deps; repository, OCI and local charts).
+of the chart commands (template, lint, fetch, deps; repository, OCI and local charts, `dependencies:`).
 
 helm 4 talks to a plain-HTTP OCI registry only with --plain-http: pyhelmfile gets
 --oci-plain-http for the OCI fixture (helmfile 1.x's flag; 0.166.0 and helm 3 need none).
@@ -30,6 +30,7 @@ CASES = [
     Case("oci_charts", ("lint",), mask=SEMVER2, needs=("oci_registry",)),
     Case("oci_charts", ("fetch", "--output-dir", "out"), files=("out/**/Chart.yaml",), needs=("oci_registry",)),
     Case("lint_charts", ("lint", "-l", "tier!=bad", "--values", "values/extra.yaml")),
+    Case("adhoc_dependencies", ("-l", "broken!=true", "template"), needs=("chart_repo",)),
 ]
 
 

@@ -84,8 +84,13 @@ def _written(project: Path, patterns: tuple[str, ...]) -> dict[str, str]:
 
 
 # Charts downloaded into a temporary directory show up in helm's output (lint): helmfile's is
-# os.MkdirTemp("", "helmfile*"), pyhelmfile's a `charts` directory in its private one.
-_TEMP_DIRS = re.compile(rf"{re.escape(tempfile.gettempdir())}/(?:helmfile\d+|pyhelmfile-[A-Za-z0-9_]+/charts)(?=/|\b)")
+# os.MkdirTemp("", "helmfile*"), pyhelmfile's a `charts` directory in its private one. Charts
+# given `dependencies:` are copied by chartify to os.MkdirTemp("", "chartify*"), by pyhelmfile
+# to a fresh directory under `chartify` in its private one.
+_TEMP_DIRS = re.compile(
+    rf"{re.escape(tempfile.gettempdir())}/(?:helmfile\d+|pyhelmfile-[A-Za-z0-9_]+/charts"
+    r"|chartify\d+|pyhelmfile-[A-Za-z0-9_]+/chartify/[A-Za-z0-9_]+)(?=/|\b)"
+)
 
 
 def _env_for(case: Case, request: pytest.FixtureRequest) -> dict[str, str]:

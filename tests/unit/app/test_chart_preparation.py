@@ -120,3 +120,39 @@ def test_chartify_features_are_refused_in_one_line(tmp_path: Path) -> None:
         refuse_unsupported(ReleaseSpec(name="p", chart="./chart", json_patches=[{"op": "remove"}]), str(tmp_path))
     refuse_unsupported(ReleaseSpec(name="ok", chart="./chart"), str(tmp_path))
     refuse_unsupported(ReleaseSpec(name="remote", chart="repo/chart"), str(tmp_path))
+
+
+def test_added_dependencies_as_chartify_writes_them(tmp_path: Path) -> None:
+    from pyhelmfile.app.adhoc import _kept, added_dependencies
+    from pyhelmfile.helm.exec import Helm
+    from pyhelmfile.state.spec import Dependency
+
+    (tmp_path / "charts" / "extra").mkdir(parents=True)
+    deps = [
+        Dependency(chart="./charts/extra", alias="more", version="0.2.0"),
+        Dependency(chart="oci://127.0.0.1:5000/charts/pay", version="1.0.0"),
+    ]
+    helm = Helm(binary="helm-is-not-needed-here")
+    assert added_dependencies(helm, str(tmp_path), deps) == [
+        {
+            "name": "extra",
+            "repository": f"file://{tmp_path / 'charts' / 'extra'}",
+            "condition": "more.enabled",
+            "alias": "more",
+            "version": "0.2.0",
+        },
+        {
+            "name": "pay",
+            "repository": "oci://127.0.0.1:5000/charts",
+            "condition": "pay.enabled",
+            "version": "1.0.0",
+        },
+    ]
+    # chartify's Dependency struct keeps these fields only
+    assert _kept({"name": "a", "version": "1", "repository": "@r", "tags": ["x"], "enabled": True}) == {
+        "name": "a",
+        "repository": "@r",
+        "version": "1",
+    }
+    with pytest.raises(ConfigError, match="import-values"):
+        _kept({"name": "a", "import-values": [{"child": "x", "parent": "y"}]})
