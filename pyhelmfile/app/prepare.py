@@ -184,7 +184,8 @@ class Preparation:
         self.scratch = ""  # downloaded charts and the s3 getter, made on first use
         self.prepared: dict[tuple[str, str, str, str], str] = {}  # release -> chart argument for helm
         self._plugins = ""
-        self._s3_charts: dict[str, bool] = {}
+        self._s3_charts: dict[str, bool] = {}  # chart directory -> whether its dependencies name s3://
+        self._s3_helm_repos: bool | None = None  # whether helm's repositories file names s3://
         self._lock = threading.Lock()
 
     def __enter__(self) -> Preparation:
@@ -219,14 +220,14 @@ class Preparation:
         repositories file, or the dependencies of its local charts."""
         if any(r.url.startswith("s3://") for r in st.spec.repositories):
             return True
-        if "" not in self._s3_charts:
+        if self._s3_helm_repos is None:
             from pyhelmfile.helm.repoindex import repositories_config
 
             try:
-                self._s3_charts[""] = "s3://" in repositories_config().read_text(encoding="utf-8")
+                self._s3_helm_repos = "s3://" in repositories_config().read_text(encoding="utf-8")
             except OSError:
-                self._s3_charts[""] = False
-        if self._s3_charts[""]:
+                self._s3_helm_repos = False
+        if self._s3_helm_repos:
             return True
         for release in st.spec.releases:
             chart = release.chart_path_or_name()
@@ -242,8 +243,9 @@ class Preparation:
         return (st.file_path, release.kube_context, release.namespace, release.name)
 
     def charts(self, st: HelmState, helm: Helm, releases: list[ReleaseSpec]) -> None:
-        """Repositories once per run, OCI charts pulled (and, for lint/fetch, repository charts
-        downloaded) in parallel, then `helm dependency build` once per local chart (in parallel).
+        """Repositories once per run; OCI charts pulled, charts given `dependencies:` copied and
+        completed and, for lint/fetch, repository charts downloaded, in parallel; then `helm
+        dependency build` once per local chart (in parallel).
 
         helmfile adds `--args`/helmDefaults.args only to the release commands that follow, not here.
         """
