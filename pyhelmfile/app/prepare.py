@@ -221,10 +221,9 @@ class Preparation:
         if any(r.url.startswith("s3://") for r in st.spec.repositories):
             return True
         if self._s3_helm_repos is None:
-            from pyhelmfile.helm.repoindex import repositories_config
-
             try:
-                self._s3_helm_repos = "s3://" in repositories_config().read_text(encoding="utf-8")
+                with open(_helm_repositories_file(), encoding="utf-8") as fh:
+                    self._s3_helm_repos = "s3://" in fh.read()
             except OSError:
                 self._s3_helm_repos = False
         if self._s3_helm_repos:
@@ -386,6 +385,17 @@ class Preparation:
         flags += set_flags(st, release.set_values)
         flags += env_set_flags(release)
         return documents, flags
+
+
+def _helm_repositories_file() -> str:
+    """helm's repositories.yaml (as helm/repoindex.py finds it, without importing it on every run)."""
+    explicit = os.environ.get("HELM_REPOSITORY_CONFIG")
+    if explicit:
+        return explicit
+    home = os.environ.get("HELM_CONFIG_HOME") or os.path.join(
+        os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config"), "helm"
+    )
+    return os.path.join(home, "repositories.yaml")
 
 
 def _mentions_s3(chart_dir: str) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from pyhelmfile import semver
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec
@@ -105,6 +104,8 @@ def read_lock(path: str) -> list[LockedChart] | None:
         raise ConfigError(f"{path}: not a helmfile lock file")
     version = doc.get("version")
     if version not in (None, ""):
+        from pyhelmfile import semver
+
         try:
             semver.parse(str(version))
         except semver.InvalidVersion as exc:
@@ -121,6 +122,8 @@ def read_lock(path: str) -> list[LockedChart] | None:
 
 def locked_version(locked: list[LockedChart], chart: str, constraint: str) -> str:
     """ResolvedDependencies.Get: the first locked version of `chart` that satisfies `constraint`."""
+    from pyhelmfile import semver
+
     for entry in locked:
         if entry.name != chart:
             continue
