@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,12 +84,14 @@ def _written(project: Path, patterns: tuple[str, ...]) -> dict[str, str]:
 
 # Charts downloaded into a temporary directory show up in helm's output (lint): helmfile's is
 # os.MkdirTemp("", "helmfile*"), pyhelmfile's a `charts` directory in its private one. Charts
-# given `dependencies:` are copied by chartify to os.MkdirTemp("", "chartify*"), by pyhelmfile
-# to a fresh directory under `chartify` in its private one.
-_TEMP_DIRS = re.compile(
-    rf"{re.escape(tempfile.gettempdir())}/(?:helmfile\d+|pyhelmfile-[A-Za-z0-9_]+/charts"
-    r"|chartify\d+|pyhelmfile-[A-Za-z0-9_]+/chartify/[A-Za-z0-9_]+)(?=/|\b)"
-)
+# given `dependencies:` are copied by chartify to os.MkdirTemp("", "chartify*") (and left there),
+# by pyhelmfile to a fresh directory under `chartify` in its private one. Both tools get a TMPDIR
+# of the test's own.
+def _temp_dirs(tmpdir: Path) -> re.Pattern[str]:
+    return re.compile(
+        rf"{re.escape(str(tmpdir))}/(?:helmfile\d+|pyhelmfile-[A-Za-z0-9_]+/charts"
+        r"|chartify\d+|pyhelmfile-[A-Za-z0-9_]+/chartify/[A-Za-z0-9_]+)(?=/|\b)"
+    )
 
 
 def _env_for(case: Case, request: pytest.FixtureRequest) -> dict[str, str]:
@@ -114,7 +115,11 @@ def compare_case(
     project = tmp_path / "ours" / case.fixture
     shutil.copytree(FIXTURES / case.fixture, reference_dir)
     shutil.copytree(FIXTURES / case.fixture, project)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    temp_dirs = _temp_dirs(tmpdir)
     env = {
+        "TMPDIR": str(tmpdir),
         "HELM_PLUGINS": str(helm_secrets_shim(tmp_path / "plugins")),
         "SOPS_AGE_KEY_FILE": str(AGE_KEY),
         "HELM_CACHE_HOME": str(tmp_path / "helm-cache"),
@@ -132,7 +137,7 @@ def compare_case(
     def clean(text: str) -> str:
         # `build` prints the state file's absolute path; each tool ran in its own copy.
         text = normalise(text, replace={str(reference_dir): "<project>", str(project): "<project>"})
-        text = _TEMP_DIRS.sub("<tmp>", text)
+        text = temp_dirs.sub("<tmp>", text)
         for mask in masks:
             text = mask.sub("", text)
         return text
