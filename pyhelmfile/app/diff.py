@@ -132,18 +132,20 @@ def template_flags(
         flags += ["--kube-version", kube_version]
     flags += ["--namespace", target.namespace]
     flags += values_flags
-    flags += cli_values_flags(dopts.values_files, dopts.set_values)
+    flags += cli_values_flags(st.base_path, dopts.values_files, dopts.set_values)
     if upgrade:
         flags.append("--is-upgrade")
     return flags
 
 
-def cli_values_flags(values_files: list[str], set_values: list[str]) -> list[str]:
+def cli_values_flags(base_path: str, values_files: list[str], set_values: list[str]) -> list[str]:
+    """--values (relative to the state file's directory: helmfile runs there) and --set from the command line."""
     flags: list[str] = []
     for extra in values_files:
-        if not os.path.exists(extra):
+        path = os.path.abspath(os.path.join(base_path, extra))
+        if not os.path.exists(path):
             raise ConfigError(f"values file not found: {extra}")
-        flags += ["--values", os.path.abspath(extra)]
+        flags += ["--values", path]
     for item in set_values:
         flags += ["--set", item]
     return flags

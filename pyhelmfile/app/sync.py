@@ -107,7 +107,7 @@ def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions) -> list[s
         flags += split_args(" ".join(d.sync_args))
     flags += ["--namespace", target.namespace]
     flags += change.values_flags
-    flags += cli_values_flags(aopts.values_files, aopts.set_values)
+    flags += cli_values_flags(st.base_path, aopts.values_files, aopts.set_values)
     if aopts.skip_crds:
         flags.append("--skip-crds")
     if not aopts.reset_values and (d.reuse_values or aopts.reuse_values):
