@@ -61,9 +61,10 @@ _SPECIAL_FLOATS = {
     **dict.fromkeys([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], math.inf),
     **dict.fromkeys(["-.inf", "-.Inf", "-.INF"], -math.inf),
 }
-_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
-_TIMESTAMP = re.compile(
+# Patterns used through re's own cache (compiled on first use, not at start-up).
+_YAML_FLOAT = r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
+_BASE60 = r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+_TIMESTAMP = (
     r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
     r"(?:(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2}))"
     r"|(?: [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]{1,9})?))?"
@@ -73,8 +74,7 @@ _UNRESOLVED = object()
 
 def _timestamp_ok(s: str) -> bool:
     """yaml.v2's parseTimestamp: time.Parse with its four layouts (field ranges are checked)."""
-    m = _TIMESTAMP.fullmatch(s)
-    if not m:
+    if len(s) < 8 or s[4] != "-" or not re.fullmatch(_TIMESTAMP, s):  # the shortest is Y-M-D: `2024-1-2`
         return False
     nums = [int(x) for x in re.findall(r"[0-9]+", s)[:6]]
     y, mo, d = nums[:3]
@@ -130,7 +130,7 @@ def resolve_plain(s: str) -> Any:
         u = _parse_uint64(plain)
         if u is not None:
             return u
-        if _YAML_FLOAT.fullmatch(plain):
+        if re.fullmatch(_YAML_FLOAT, plain):
             f = parse_go_float(plain)
             if f is not None:
                 return f
@@ -300,7 +300,7 @@ def error_message(exc: yaml.YAMLError) -> str:
 
 def _needs_quotes(s: str) -> bool:
     """yaml.v2 stringv: quote when the plain form would not read back as this string."""
-    if resolve_plain(s) is not _UNRESOLVED or _BASE60.fullmatch(s):
+    if resolve_plain(s) is not _UNRESOLVED or re.fullmatch(_BASE60, s):
         return True
     return bool(s[:1].isdigit() and _timestamp_ok(s))
 
