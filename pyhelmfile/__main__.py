@@ -1,4 +1,4 @@
-from pyhelmfile.cli.main import main
+from pyhelmfile.cli.entry import main
 
 if __name__ == "__main__":
     main()
