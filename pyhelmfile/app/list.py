@@ -10,7 +10,7 @@ from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import condition_enabled, desired
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class ListedRelease:
     """One row of `list`."""
 

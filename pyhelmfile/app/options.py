@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class RunOptions:
     """helmfile's global flags that shape loading and selection."""
 

@@ -166,7 +166,7 @@ def find_state_files(path: str) -> list[str]:
 Converge = Callable[[HelmState], bool]
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class _Visit:
     """The selectors and values a (sub-)helmfile is visited with."""
 

@@ -11,7 +11,7 @@ import click
 from pyhelmfile.app.options import RunOptions
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class GlobalOptions(RunOptions):
     """The run's options plus the flags only the CLI itself uses."""
 

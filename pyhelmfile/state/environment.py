@@ -27,7 +27,7 @@ def yaml_roundtrip(value: Any) -> Any:
     return value
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class Environment:
     """An environment: its name, kube context, values and defaults."""
 

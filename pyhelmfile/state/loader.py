@@ -34,7 +34,7 @@ class UndefinedEnvError(ConfigError):
         self.env = env
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class HelmState:
     """A loaded state file: its spec plus what loading computed."""
 
@@ -54,7 +54,7 @@ class HelmState:
         return Storage(self.file_path, self.base_path)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class LoadOptions:
     """The global flags that loading a state file depends on."""
 

@@ -248,7 +248,7 @@ _NEGATIVE = re.compile(r"^[a-zA-Z0-9_./+-]+!=[a-zA-Z0-9_./+-]+$")
 _POSITIVE = re.compile(r"^[a-zA-Z0-9_./+-]+=[a-zA-Z0-9_./+-]+$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class LabelFilter:
     """One `-l` selector: all of its `k=v` must hold and none of its `k!=v` may be violated."""
 
@@ -302,7 +302,7 @@ def condition_enabled(release: ReleaseSpec, values: dict[str, Any]) -> bool:
     return enabled is True
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class Selected:
     """A release and whether the selectors or its condition leave it out."""
 
