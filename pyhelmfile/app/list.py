@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import condition_enabled, desired
 
 
-@dataclass(frozen=True, repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class ListedRelease:
     """One row of `list`."""
 
-    name: str
-    namespace: str
-    enabled: bool
-    installed: bool
-    labels: str
-    chart: str
-    version: str
-    live: dict[str, str] = field(default_factory=dict)  # with --live: context, status, revision, deployed chart
+    # not a dataclass: those cost start-up time
+    __slots__ = (
+        "chart",
+        "enabled",
+        "installed",
+        "labels",
+        "live",
+        "name",
+        "namespace",
+        "version",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        namespace: str,
+        enabled: bool,
+        installed: bool,
+        labels: str,
+        chart: str,
+        version: str,
+        live: dict[str, str] | None = None,  # with --live: context, status, revision, deployed chart
+    ) -> None:
+        self.name = name
+        self.namespace = namespace
+        self.enabled = enabled
+        self.installed = installed
+        self.labels = labels
+        self.chart = chart
+        self.version = version
+        self.live: dict[str, str] = {} if live is None else live
 
 
 LIVE_COLUMNS = ("CONTEXT", "STATUS", "REVISION", "DEPLOYED CHART", "UPDATED")

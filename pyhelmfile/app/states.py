@@ -13,7 +13,6 @@ import dataclasses
 import glob
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pyhelmfile import log
@@ -166,12 +165,14 @@ def find_state_files(path: str) -> list[str]:
 Converge = Callable[[HelmState], bool]
 
 
-@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class _Visit:
     """The selectors and values a (sub-)helmfile is visited with."""
 
-    selectors: list[str]
-    values: list[Any]
+    __slots__ = ("selectors", "values")  # not a dataclass: those cost start-up time
+
+    def __init__(self, selectors: list[str], values: list[Any]) -> None:
+        self.selectors = selectors
+        self.values = values
 
 
 class StateVisitor:

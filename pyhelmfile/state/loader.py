@@ -54,16 +54,33 @@ class HelmState:
         return Storage(self.file_path, self.base_path)
 
 
-@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class LoadOptions:
     """The global flags that loading a state file depends on."""
 
-    env: str = DEFAULT_ENV
-    namespace: str = ""
-    chart: str = ""
-    kube_context: str = ""
-    helm_binary: str = ""
-    v1_mode: bool = False
+    __slots__ = (
+        "chart",
+        "env",
+        "helm_binary",
+        "kube_context",
+        "namespace",
+        "v1_mode",
+    )  # not a dataclass: those cost start-up time
+
+    def __init__(
+        self,
+        env: str = DEFAULT_ENV,
+        namespace: str = "",
+        chart: str = "",
+        kube_context: str = "",
+        helm_binary: str = "",
+        v1_mode: bool = False,
+    ) -> None:
+        self.env = env
+        self.namespace = namespace
+        self.chart = chart
+        self.kube_context = kube_context
+        self.helm_binary = helm_binary
+        self.v1_mode = v1_mode
 
 
 def cast_keys_to_strings(value: Any, where: str) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from pyhelmfile import goyaml
@@ -248,12 +247,14 @@ _NEGATIVE = re.compile(r"^[a-zA-Z0-9_./+-]+!=[a-zA-Z0-9_./+-]+$")
 _POSITIVE = re.compile(r"^[a-zA-Z0-9_./+-]+=[a-zA-Z0-9_./+-]+$")
 
 
-@dataclass(frozen=True, repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class LabelFilter:
     """One `-l` selector: all of its `k=v` must hold and none of its `k!=v` may be violated."""
 
-    positive: tuple[tuple[str, str], ...]
-    negative: tuple[tuple[str, str], ...]
+    __slots__ = ("negative", "positive")  # not a dataclass: those cost start-up time
+
+    def __init__(self, positive: tuple[tuple[str, str], ...], negative: tuple[tuple[str, str], ...]) -> None:
+        self.positive = positive
+        self.negative = negative
 
     @classmethod
     def parse(cls, text: str) -> LabelFilter:
@@ -302,12 +303,14 @@ def condition_enabled(release: ReleaseSpec, values: dict[str, Any]) -> bool:
     return enabled is True
 
 
-@dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
 class Selected:
     """A release and whether the selectors or its condition leave it out."""
 
-    release: ReleaseSpec
-    filtered: bool
+    __slots__ = ("filtered", "release")  # not a dataclass: those cost start-up time
+
+    def __init__(self, release: ReleaseSpec, filtered: bool) -> None:
+        self.release = release
+        self.filtered = filtered
 
 
 def mark_excluded(
