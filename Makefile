@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TOOLS_BIN := $(CURDIR)/.tools/bin
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 BENCH_ARGS ?=
 
 .PHONY: install tools test test-unit demo bench lint typecheck cluster-up cluster-down clean
