@@ -468,8 +468,13 @@ class Reviser:
         return "" if got == self.expected else f"{self.release.name} not upgraded (revision {got!r})"
 
 
-def cluster_cases(project: Project, cases: Sequence[str], runs: int | None) -> tuple[list[Result], str]:
-    """Install everything once (helmfile sync, untimed), then the no-op cases, then the one-change cases."""
+def cluster_cases(
+    project: Project, cases: Sequence[str], runs: int | None, profile_lines: list[str] | None = None
+) -> tuple[list[Result], str]:
+    """Install everything once (helmfile sync, untimed), then the no-op cases, then the one-change cases.
+
+    With profile_lines, a no-op `apply` without verdict cache is profiled first (when pyhelmfile has `apply`).
+    """
     started = time.perf_counter()
     out = project.out / f"sync-n{project.n}.out"
     setup = measure(project.argv("helmfile", ["sync"]), project.root, project.env, out)
@@ -479,6 +484,8 @@ def cluster_cases(project: Project, cases: Sequence[str], runs: int | None) -> t
     setup_note = f"initial `helmfile sync` of {project.n} releases: {time.perf_counter() - started:.1f} s"
     log(setup_note)
     has = {cmd: pyhelmfile_has(project.tools, cmd, project.env) for cmd in ("diff", "apply")}
+    if profile_lines is not None and has["apply"]:
+        profile_lines += [*profile(project, "apply", cold=True), ""]
     changed = generate.release_to_change(project.n)
     results = []
     for case in cases:
@@ -547,21 +554,27 @@ sys.exit(code)
 """
 
 
-def profile(project: Project, command: str) -> list[str]:
-    """cProfile of one pyhelmfile run (main thread, and worker threads merged): what dominates."""
+def profile(project: Project, command: str, *, cold: bool = False) -> list[str]:
+    """cProfile of one pyhelmfile run (main thread, and worker threads merged): what dominates.
+
+    cold: pyhelmfile's verdict cache is removed before each run (a fresh machine).
+    """
     import pstats
 
-    prof = project.out / f"profile-{command}-n{project.n}"
+    prof = project.out / f"profile-{command}{'-cold' if cold else ''}-n{project.n}"
     driver = project.out / "profile_driver.py"
     driver.write_text(PROFILE_DRIVER)
     python = project.tools.pyhelmfile.parent / "python"
     for _ in range(2):  # the first run warms caches, like the timed cases
+        if cold:
+            shutil.rmtree(Path(project.env["XDG_CACHE_HOME"]) / "pyhelmfile", ignore_errors=True)
         sample = measure(
             [str(python), str(driver), str(prof), "-e", ENVIRONMENT, command], project.root, project.env, prof
         )
     if sample.returncode != 0:
         return [f"profile of `{command}` failed (exit {sample.returncode})"]
-    lines = [f"### pyhelmfile `-e {ENVIRONMENT} {command}`, N={project.n}: {sample.wall:.2f} s under cProfile", ""]
+    what = f"`-e {ENVIRONMENT} {command}`" + (" (no verdict cache)" if cold else "")
+    lines = [f"### pyhelmfile {what}, N={project.n}: {sample.wall:.2f} s under cProfile", ""]
     main = pstats.Stats(str(prof) + ".main")
     lines += profile_summary(main, "main thread")
     workers = Path(str(prof) + ".workers")
@@ -857,7 +870,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             with clusters(WORK) as state:
                 cluster_env = dict(env, KUBECONFIG=state.kubeconfig)
                 project = Project(n, generate.generate(n), cluster_env, tools, WORK / "out")
-                found, setup_note = cluster_cases(project, want_cluster, args.runs)
+                to_profile = profile_lines if n == args.profile_size else None
+                found, setup_note = cluster_cases(project, want_cluster, args.runs, to_profile)
                 results += found
                 notes.append(setup_note)
     write_report(args.out, results, versions, notes, profile_lines, argv, (load_before, os.getloadavg()))
