@@ -16,6 +16,7 @@ import shutil
 from typing import Any
 
 from pyhelmfile.errors import ConfigError, HelmError
+from pyhelmfile.helm.charts import chart_path
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.spec import Dependency, ReleaseSpec
 
@@ -49,7 +50,7 @@ def added_dependencies(helm: Helm, base_path: str, deps: list[Dependency]) -> li
     urls: dict[str, str] | None = None
     for dep in deps:
         chart = dep.chart
-        local = os.path.join(base_path, chart) if not os.path.isabs(chart) else chart
+        local = chart_path(chart, base_path)
         if os.path.isdir(local):
             name, repository = os.path.basename(chart.rstrip("/")), "file://" + os.path.abspath(local)
         elif chart.startswith("oci://"):
@@ -106,7 +107,7 @@ def chart_with_dependencies(
 ) -> str:
     """The release's chart with its `dependencies:` added and fetched, in `work_dir`; returns the chart's directory."""
     if local:
-        source = chart if os.path.isabs(chart) else os.path.join(base_path, chart)
+        source = chart_path(chart, base_path)
         target = work_dir  # chartify copies the chart's files into its work directory itself
         shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
     else:

@@ -23,7 +23,7 @@ from pyhelmfile.app.prepare import Preparation, PrepareOptions
 from pyhelmfile.app.repos import repositories
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import HelmError
-from pyhelmfile.helm.charts import chart_key, update_dependencies
+from pyhelmfile.helm.charts import chart_key, chart_path, update_dependencies
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.helm.repos import add_repository
 from pyhelmfile.state.loader import HelmState
@@ -110,7 +110,7 @@ def deps(opts: RunOptions, dopts: DepsOptions) -> None:
                     prep.added.add(repo.name)
             for release in (r for r in st.spec.releases if desired(r)):
                 chart = release.chart_path_or_name()
-                directory = chart if os.path.isabs(chart) else os.path.join(st.base_path, chart)
+                directory = chart_path(chart, st.base_path)
                 if not os.path.isdir(directory):
                     log.debug("skipped updating dependencies for remote chart %s", release.chart)
                 elif not os.path.isfile(os.path.join(directory, "Chart.yaml")):

@@ -19,10 +19,16 @@ from pyhelmfile import log
 from pyhelmfile.app import hooks, verdicts
 from pyhelmfile.app.cluster import Clusters, Target, helm_in
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, planned, run_parallel
+from pyhelmfile.app.prepare import (
+    NeedsOptions,
+    Preparation,
+    PrepareOptions,
+    cli_values_flags,
+    planned,
+    run_parallel,
+)
 from pyhelmfile.app.states import StateVisitor
-from pyhelmfile.errors import ConfigError
-from pyhelmfile.helm.charts import dependencies_satisfied
+from pyhelmfile.helm.charts import chart_path, dependencies_satisfied
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import desired
@@ -101,16 +107,20 @@ def chart_metadata(chart_dir: str) -> tuple[str, str]:
     return str(meta.get("name", "")), str(meta.get("version", ""))
 
 
+def exact_version(version: str) -> bool:
+    """A pinned version (no range or wildcard): the chart it names does not change."""
+    return bool(version) and all(c.isalnum() or c in ".-+" for c in version.lstrip("v"))
+
+
 def new_chart(st: HelmState, release: ReleaseSpec) -> str:
     """The chart name-version the release would get, when it can be known without helm."""
     chart = release.chart_path_or_name()
-    path = chart if os.path.isabs(chart) else os.path.join(st.base_path, chart)
+    path = chart_path(chart, st.base_path)
     if os.path.isdir(path):
         name, version = chart_metadata(path)
         return f"{name}-{version}" if name else ""
-    version = release.version
-    if version and all(c.isalnum() or c in ".-+" for c in version.lstrip("v")):
-        return f"{chart.rstrip('/').rsplit('/', 1)[-1]}-{version}"
+    if exact_version(release.version):
+        return f"{chart.rstrip('/').rsplit('/', 1)[-1]}-{release.version}"
     return ""
 
 
@@ -135,19 +145,6 @@ def template_flags(
     flags += cli_values_flags(st.base_path, dopts.values_files, dopts.set_values)
     if upgrade:
         flags.append("--is-upgrade")
-    return flags
-
-
-def cli_values_flags(base_path: str, values_files: list[str], set_values: list[str]) -> list[str]:
-    """--values (relative to the state file's directory: helmfile runs there) and --set from the command line."""
-    flags: list[str] = []
-    for extra in values_files:
-        path = os.path.abspath(os.path.join(base_path, extra))
-        if not os.path.exists(path):
-            raise ConfigError(f"values file not found: {extra}")
-        flags += ["--values", path]
-    for item in set_values:
-        flags += ["--set", item]
     return flags
 
 
@@ -238,10 +235,10 @@ def _verdict_key(helm: Helm, target: Target, chart: str, flags: list[str]) -> st
         info = os.stat(binary)
     except OSError:
         return None
-    chart_dir = chart if os.path.isabs(chart) else os.path.join(target.st.base_path, chart)
+    chart_dir = chart_path(chart, target.st.base_path)
     if os.path.isdir(chart_dir):
         chart_id = "dir:" + verdicts.chart_digest(chart_dir)
-    elif target.release.version and all(c.isalnum() or c in ".-+" for c in target.release.version.lstrip("v")):
+    elif exact_version(target.release.version):
         chart_id = f"ref:{chart}@{target.release.version}"  # an exact version from a repository does not change
     else:
         return None
@@ -300,11 +297,11 @@ def known_verdict(
     if deployed is None:
         return None
     chart = release.chart_path_or_name()
-    chart_dir = chart if os.path.isabs(chart) else os.path.join(st.base_path, chart)
+    chart_dir = chart_path(chart, st.base_path)
     values = prep.release_values(st, release)
     if os.path.isdir(chart_dir) and not dependencies_satisfied(chart_dir):
         return values
-    if not os.path.isdir(chart_dir) and not release.version:
+    if not os.path.isdir(chart_dir) and not exact_version(release.version):
         return values
     flags = template_flags(target, clusters, values[1], dopts, upgrade=True)
     key = _verdict_key(helm, target, prep.chart(st, release), flags)

@@ -12,16 +12,15 @@ fails at the end naming every failed release.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pyhelmfile import log
 from pyhelmfile.app import hooks
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, planned, run_parallel
+from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, cli_values_flags, planned, run_parallel
 from pyhelmfile.app.states import StateVisitor
-from pyhelmfile.errors import ConfigError, HelmError
+from pyhelmfile.errors import HelmError
 from pyhelmfile.helm.exec import Helm, HelmResult
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec
@@ -52,15 +51,7 @@ def lint_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, lopts: Li
     flags: list[str] = []
     if release.namespace:
         flags += ["--namespace", release.namespace]
-    flags += prep.values_flags(st, release)
-    for extra in lopts.values_files:
-        path = os.path.abspath(os.path.join(st.base_path, extra))  # helmfile runs in the state file's directory
-        if not os.path.exists(path):
-            raise ConfigError(f"values file not found: {extra}")
-        flags += ["--values", path]
-    for item in lopts.set_values:
-        flags += ["--set", item]
-    return flags
+    return flags + prep.values_flags(st, release) + cli_values_flags(st.base_path, lopts.values_files, lopts.set_values)
 
 
 def _lint(helm: Helm, chart: str, flags: list[str]) -> HelmResult:

@@ -30,6 +30,7 @@ from pyhelmfile.errors import ConfigError, HelmError
 from pyhelmfile.helm.charts import (
     build_dependencies,
     chart_key,
+    chart_path,
     find_chart_dir,
     is_local_chart,
     pull_chart,
@@ -152,10 +153,23 @@ def env_set_flags(release: ReleaseSpec) -> list[str]:
     return ["--set", ",".join(pairs)]
 
 
+def cli_values_flags(base_path: str, values_files: list[str], set_values: list[str]) -> list[str]:
+    """--values (relative to the state file's directory: helmfile runs there) and --set from the command line."""
+    flags: list[str] = []
+    for extra in values_files:
+        path = os.path.abspath(os.path.join(base_path, extra))
+        if not os.path.exists(path):
+            raise ConfigError(f"values file not found: {extra}")
+        flags += ["--values", path]
+    for item in set_values:
+        flags += ["--set", item]
+    return flags
+
+
 def refuse_unsupported(release: ReleaseSpec, base_path: str = "") -> None:
     """helmfile's chartify features are refused with one clear line instead of a helm error later."""
     chart = release.chart_path_or_name()
-    directory = chart if os.path.isabs(chart) else os.path.join(base_path, chart)
+    directory = chart_path(chart, base_path)
     if base_path and os.path.isdir(directory) and not os.path.isfile(os.path.join(directory, "Chart.yaml")):
         raise ConfigError(
             f"release {release.name!r}: {chart} has no Chart.yaml; plain manifests and kustomizations "
@@ -230,7 +244,7 @@ class Preparation:
             return True
         for release in st.spec.releases:
             chart = release.chart_path_or_name()
-            directory = chart if os.path.isabs(chart) else os.path.join(st.base_path, chart)
+            directory = chart_path(chart, st.base_path)
             if directory not in self._s3_charts:
                 self._s3_charts[directory] = _mentions_s3(directory)
             if self._s3_charts[directory]:

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pyhelmfile import log
 from pyhelmfile.app import hooks, verdicts
 from pyhelmfile.app.cluster import Clusters, Target, helm_in
-from pyhelmfile.app.diff import Change, DiffOptions, StatePlan, cli_values_flags, render, visit_plans
+from pyhelmfile.app.diff import Change, DiffOptions, StatePlan, render, visit_plans
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import Preparation, run_parallel
+from pyhelmfile.app.prepare import Preparation, cli_values_flags, run_parallel
 from pyhelmfile.errors import PyhelmfileError
 from pyhelmfile.helm.charts import is_local_chart
 from pyhelmfile.helm.exec import split_args

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 
 from pyhelmfile import log
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, planned, run_parallel
+from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, cli_values_flags, planned, run_parallel
 from pyhelmfile.app.states import StateVisitor
-from pyhelmfile.errors import ConfigError
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec
@@ -66,13 +65,7 @@ def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: 
     if release.namespace:
         flags += ["--namespace", release.namespace]
     flags += prep.values_flags(st, release)
-    for extra in opts.values_files:
-        path = os.path.abspath(os.path.join(st.base_path, extra))  # helmfile runs in the state file's directory
-        if not os.path.exists(path):
-            raise ConfigError(f"values file not found: {extra}")
-        flags += ["--values", path]
-    for item in opts.set_values:
-        flags += ["--set", item]
+    flags += cli_values_flags(st.base_path, opts.values_files, opts.set_values)
     if opts.output_dir:
         flags += ["--output-dir", os.path.abspath(opts.output_dir)]
     if opts.validate:

@@ -10,8 +10,14 @@ from pyhelmfile.errors import HelmError
 from pyhelmfile.helm.exec import Helm
 
 
+def chart_path(chart: str, base_dir: str) -> str:
+    """Where a chart reference would be on disk: relative to the state file's directory (an absolute
+    reference stays as it is)."""
+    return os.path.join(base_dir, chart)
+
+
 def is_local_chart(chart: str, base_dir: str) -> bool:
-    return os.path.isdir(chart if os.path.isabs(chart) else os.path.join(base_dir, chart))
+    return os.path.isdir(chart_path(chart, base_dir))
 
 
 def chart_key(helm: Helm, chart: str) -> str:
