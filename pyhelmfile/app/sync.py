@@ -75,7 +75,7 @@ def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions) -> list[s
         flags += ["--keyring", release.keyring or d.keyring]
     if on(release.enable_dns, d.enable_dns):
         flags.append("--enable-dns")
-    if release.wait or (release.wait is None and (aopts.wait or d.wait)) or (release.wait is not None and aopts.wait):
+    if release.wait or aopts.wait or (release.wait is None and d.wait):
         flags.append("--wait")
     if release.wait_for_jobs or aopts.wait_for_jobs or (release.wait_for_jobs is None and d.wait_for_jobs):
         flags.append("--wait-for-jobs")
@@ -146,7 +146,7 @@ class Executor:
         self.command = command
         self.st: HelmState = plan.st
 
-    def _hook(self, release: ReleaseSpec, event: str, error: str | None = None) -> None:
+    def hook(self, release: ReleaseSpec, event: str, error: str | None = None) -> None:
         hooks.trigger(self.st, release, event, self.command, error)
 
     def _upgrade(self, target: Target) -> tuple[Target, str | None, float]:
@@ -154,7 +154,7 @@ class Executor:
         start = time.monotonic()
         error: str | None = None
         try:
-            self._hook(target.release, "presync")
+            self.hook(target.release, "presync")
             chart = target.release.chart_path_or_name()
             if is_local_chart(chart, self.st.base_path):
                 chart = os.path.normpath(chart)  # helmfile's normalizeChart: ./charts/app -> charts/app
@@ -168,7 +168,7 @@ class Executor:
         finally:
             self.clusters.forget(target)
         try:
-            self._hook(target.release, "postsync", error)
+            self.hook(target.release, "postsync", error)
         except PyhelmfileError as exc:
             error = error or str(exc)
         return target, error, time.monotonic() - start
@@ -177,17 +177,17 @@ class Executor:
         start = time.monotonic()
         error: str | None = None
         try:
-            self._hook(target.release, "presync")
-            self._hook(target.release, "preuninstall")
+            self.hook(target.release, "presync")
+            self.hook(target.release, "preuninstall")
             log.info("Deleting %s", target.name)
             helm_in(self.plan.helm, target).run("uninstall", target.name, *delete_flags(target, self.aopts))
-            self._hook(target.release, "postuninstall")
+            self.hook(target.release, "postuninstall")
         except PyhelmfileError as exc:
             error = str(exc)
         finally:
             self.clusters.forget(target)
         try:
-            self._hook(target.release, "postsync", error)
+            self.hook(target.release, "postsync", error)
         except PyhelmfileError as exc:
             log.warning("%s", exc)
         return target, error, time.monotonic() - start
@@ -249,7 +249,7 @@ class Executor:
         for batch in self.plan.batches:
             for target in batch:
                 try:
-                    self._hook(target.release, "cleanup")
+                    self.hook(target.release, "cleanup")
                 except PyhelmfileError as exc:
                     log.warning("warn: %s", exc)
 
@@ -318,7 +318,7 @@ def apply(
         if not sync_all:
             for c in reversed(changes):
                 if c.target.id in to_upgrade or c.target.id in to_delete:
-                    executor._hook(c.target.release, "preapply")
+                    executor.hook(c.target.release, "preapply")
         executor.run(to_upgrade, to_delete)
 
     visit_plans(opts, aopts, each)
