@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 _LOCK = threading.Lock()
 _dir_digests: dict[str, str] = {}
+_keys: dict[str, bytes] = {}  # cache dir's key file -> its key
 
 
 def cache_dir() -> str:
@@ -31,8 +32,18 @@ def enabled() -> bool:
 
 
 def _secret() -> bytes | None:
-    """The per-user HMAC key (created on first use, 0600 in a 0700 directory)."""
+    """The per-user HMAC key (created on first use, 0600 in a 0700 directory), read once per run."""
     path = os.path.join(cache_dir(), ".key")
+    with _LOCK:  # held while creating, so parallel releases never make two keys
+        if path not in _keys:
+            key = _read_or_create_key(path)
+            if key is None:
+                return None
+            _keys[path] = key
+        return _keys[path]
+
+
+def _read_or_create_key(path: str) -> bytes | None:
     try:
         with open(path, "rb") as fh:
             key = fh.read()
