@@ -102,8 +102,6 @@ def chart_with_dependencies(
     chart: str,
     local: bool,
     work_dir: str,
-    *,
-    skip_refresh: bool = False,
 ) -> str:
     """The release's chart with its `dependencies:` added and fetched, in `work_dir`; returns the chart's directory."""
     if local:
@@ -132,7 +130,10 @@ def chart_with_dependencies(
     if os.path.exists(os.path.join(target, "requirements.yaml")):
         os.remove(os.path.join(target, "requirements.yaml"))
     try:
-        helm.run("dependency", "update", target, *(["--skip-refresh"] if skip_refresh else []))
+        # --skip-refresh: the run added its repositories (fresh indexes) already, and a refresh in each of the
+        # parallel updates rewrites the shared index files while the others read them (chartify does refresh,
+        # and helmfile fails now and then with "empty index.yaml file").
+        helm.run("dependency", "update", target, "--skip-refresh")
     except HelmError as exc:
         raise HelmError(f"release {release.name!r}: adding dependencies: {exc}") from None
     _write_dependencies(target, meta, [*original, *added])

@@ -353,9 +353,7 @@ class Preparation:
         os.makedirs(root, exist_ok=True)
         # chartify's layout: a fresh directory per release, then the release's ID as a path
         work = os.path.join(tempfile.mkdtemp(dir=root), *release_id(release).split("/"))
-        self.prepared[self._key(st, release)] = chart_with_dependencies(
-            helm, st.base_path, release, chart, local, work, skip_refresh=self.opts.skip_refresh
-        )
+        self.prepared[self._key(st, release)] = chart_with_dependencies(helm, st.base_path, release, chart, local, work)
 
     def _fetch(self, st: HelmState, helm: Helm, release: ReleaseSpec) -> None:
         """A repository chart downloaded and untarred (lint, fetch), where --output-dir-template says."""

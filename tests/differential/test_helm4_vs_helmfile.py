@@ -30,7 +30,7 @@ CASES = [
     Case("oci_charts", ("lint",), mask=SEMVER2, needs=("oci_registry",)),
     Case("oci_charts", ("fetch", "--output-dir", "out"), files=("out/**/Chart.yaml",), needs=("oci_registry",)),
     Case("lint_charts", ("lint", "-l", "tier!=bad", "--values", "values/extra.yaml")),
-    Case("adhoc_dependencies", ("-l", "broken!=true", "template"), needs=("chart_repo",)),
+    Case("adhoc_dependencies", ("-l", "broken!=true", "template", "--concurrency", "1"), needs=("chart_repo",)),
 ]
 
 
