@@ -20,9 +20,8 @@ from pyhelmfile.app import hooks, verdicts
 from pyhelmfile.app.cluster import Clusters, Target, helm_in
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.prepare import (
-    NeedsOptions,
     Preparation,
-    PrepareOptions,
+    ReleaseCommandOptions,
     cli_values_flags,
     planned,
     run_parallel,
@@ -40,12 +39,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class DiffOptions:
-    args: str = ""
-    set_values: list[str] = field(default_factory=list)
-    values_files: list[str] = field(default_factory=list)
-    skip_deps: bool = False
-    concurrency: int = 0
+class DiffOptions(ReleaseCommandOptions):
     context: int = -1
     output: str = "diff"  # diff | simple | json | markdown | summary
     show_secrets: bool = False
@@ -57,15 +51,6 @@ class DiffOptions:
     color: bool = False
     compare: bool = True  # False: no rendering; every desired release is to be upgraded (sync)
     command: str = "diff"  # what hooks see as .HelmfileCommand
-    include_needs: bool = False
-    include_transitive_needs: bool = False
-    skip_needs: bool = True
-
-    def needs(self) -> NeedsOptions:
-        return NeedsOptions(self.include_needs, self.include_transitive_needs, self.skip_needs)
-
-    def prepare(self) -> PrepareOptions:
-        return PrepareOptions(args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency)
 
 
 @dataclass
@@ -262,7 +247,7 @@ def _verdict_key(helm: Helm, target: Target, chart: str, flags: list[str]) -> st
 
 def plan_state(st: HelmState, prep: Preparation, clusters: Clusters, dopts: DiffOptions) -> StatePlan | None:
     """Place, prepare and diff a state's selected releases (and `installed: false` ones that exist)."""
-    batches = planned(st, dopts.needs(), installed_only=False)
+    batches = planned(st, dopts, installed_only=False)
     if not batches:
         return None
     targets = [[clusters.place(st, r) for r in batch] for batch in batches]  # refuses bad contexts first

@@ -11,14 +11,22 @@ fails at the end naming every failed release.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pyhelmfile import log
 from pyhelmfile.app import hooks
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, cli_values_flags, planned, run_parallel
+from pyhelmfile.app.prepare import (
+    Preparation,
+    PrepareOptions,
+    ReleaseCommandOptions,
+    cli_values_flags,
+    planned,
+    run_parallel,
+)
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import HelmError
 from pyhelmfile.helm.exec import Helm, HelmResult
@@ -27,23 +35,10 @@ from pyhelmfile.state.spec import ReleaseSpec
 
 
 @dataclass
-class LintOptions:
-    args: str = ""
-    set_values: list[str] = field(default_factory=list)
-    values_files: list[str] = field(default_factory=list)
-    skip_deps: bool = False
-    concurrency: int = 0
-    include_needs: bool = False
-    include_transitive_needs: bool = False
-    skip_needs: bool = True
-
-    def needs(self) -> NeedsOptions:
-        return NeedsOptions(self.include_needs, self.include_transitive_needs, self.skip_needs)
-
+class LintOptions(ReleaseCommandOptions):
     def prepare(self) -> PrepareOptions:
-        return PrepareOptions(
-            args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency, force_download=True
-        )
+        # helm lint needs a chart directory: repository charts are pulled and untarred first
+        return dataclasses.replace(super().prepare(), force_download=True)
 
 
 def lint_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, lopts: LintOptions) -> list[str]:
@@ -64,7 +59,7 @@ def lint(opts: RunOptions, lopts: LintOptions, write: Callable[[str], object]) -
     with Preparation(opts, lopts.prepare()) as prep:
 
         def each(st: HelmState) -> bool:
-            releases = [r for batch in planned(st, lopts.needs()) for r in batch]
+            releases = [r for batch in planned(st, lopts) for r in batch]
             if not releases:
                 return False
             helm = prep.helm(st)

@@ -19,7 +19,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TypeVar
 
@@ -55,6 +55,20 @@ class NeedsOptions:
     include_needs: bool = False
     include_transitive_needs: bool = False
     skip_needs: bool = True
+
+
+@dataclass
+class ReleaseCommandOptions(NeedsOptions):
+    """The flags template, lint, diff, apply and sync share (helmfile's names), needs flags included."""
+
+    args: str = ""  # --args: extra helm arguments, last on every release's helm command line
+    set_values: list[str] = field(default_factory=list)  # --set
+    values_files: list[str] = field(default_factory=list)  # --values
+    skip_deps: bool = False
+    concurrency: int = 0
+
+    def prepare(self) -> PrepareOptions:
+        return PrepareOptions(args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency)
 
 
 @dataclass

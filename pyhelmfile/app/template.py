@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pyhelmfile import log
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import NeedsOptions, Preparation, PrepareOptions, cli_values_flags, planned, run_parallel
+from pyhelmfile.app.prepare import Preparation, ReleaseCommandOptions, cli_values_flags, planned, run_parallel
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.loader import HelmState
@@ -24,27 +24,13 @@ from pyhelmfile.state.spec import ReleaseSpec
 
 
 @dataclass
-class TemplateOptions:
-    args: str = ""
-    set_values: list[str] = field(default_factory=list)
-    values_files: list[str] = field(default_factory=list)
+class TemplateOptions(ReleaseCommandOptions):
     output_dir: str = ""
     include_crds: bool = False
     skip_tests: bool = False
-    skip_deps: bool = False
     validate: bool = False
     kube_version: str = ""
     show_only: list[str] = field(default_factory=list)
-    concurrency: int = 0
-    include_needs: bool = False
-    include_transitive_needs: bool = False
-    skip_needs: bool = True
-
-    def needs(self) -> NeedsOptions:
-        return NeedsOptions(self.include_needs, self.include_transitive_needs, self.skip_needs)
-
-    def prepare(self) -> PrepareOptions:
-        return PrepareOptions(args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency)
 
 
 def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: TemplateOptions) -> list[str]:
@@ -86,7 +72,7 @@ def template(opts: RunOptions, topts: TemplateOptions, write: Callable[[str], ob
     with Preparation(opts, topts.prepare()) as prep:
 
         def render(st: HelmState) -> bool:
-            to_render = [r for batch in planned(st, topts.needs()) for r in batch]
+            to_render = [r for batch in planned(st, topts) for r in batch]
             if not to_render:
                 return False
             helm = prep.helm(st)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pyhelmfile.cli.options import global_options
+from pyhelmfile.cli.options import flag_group, global_options
 
 
 def _destroy(ctx: click.Context, helm_args: str, concurrency: int, cascade: str) -> None:
@@ -21,30 +21,29 @@ def _destroy(ctx: click.Context, helm_args: str, concurrency: int, cascade: str)
         raise HelmError(f"{len(outcome.failed)} release(s) could not be deleted")
 
 
+# what destroy and delete share; --skip-deps is accepted as helmfile accepts it (nothing is built)
+_uninstall_flags = flag_group(
+    click.option("--args", "helm_args", default="", help="Extra arguments for helm uninstall."),
+    click.option("--concurrency", default=0, help="Helm processes at once (0: twice the CPUs)."),
+    click.option("--cascade", default="", help="helm uninstall --cascade: background, orphan or foreground."),
+    click.option("--skip-deps", is_flag=True, help="Accepted for compatibility (nothing is built)."),
+)
+
+
 @click.command("destroy")
-@click.option("--args", "helm_args", default="", help="Extra arguments for helm uninstall.")
-@click.option("--concurrency", default=0, help="Helm processes at once (0: twice the CPUs).")
-@click.option("--cascade", default="", help="helm uninstall --cascade: background, orphan or foreground.")
-@click.option("--skip-deps", is_flag=True, help="Accepted for compatibility (destroy builds nothing).")
+@_uninstall_flags
 @click.option("--skip-charts", is_flag=True, help="Accepted for compatibility (destroy prepares no chart).")
 @click.pass_context
-def destroy_command(
-    ctx: click.Context, helm_args: str, concurrency: int, cascade: str, skip_deps: bool, skip_charts: bool
-) -> None:
+def destroy_command(ctx: click.Context, /, helm_args: str, concurrency: int, cascade: str, **_: bool) -> None:
     """Uninstall every selected release that exists, dependants first."""
     _destroy(ctx, helm_args, concurrency, cascade)
 
 
 @click.command("delete")
-@click.option("--args", "helm_args", default="", help="Extra arguments for helm uninstall.")
-@click.option("--concurrency", default=0, help="Helm processes at once (0: twice the CPUs).")
-@click.option("--cascade", default="", help="helm uninstall --cascade: background, orphan or foreground.")
+@_uninstall_flags
 @click.option("--purge", is_flag=True, help="Accepted for compatibility (helm 3 always purges).")
-@click.option("--skip-deps", is_flag=True, help="Accepted for compatibility (delete builds nothing).")
 @click.pass_context
-def delete_command(
-    ctx: click.Context, helm_args: str, concurrency: int, cascade: str, purge: bool, skip_deps: bool
-) -> None:
+def delete_command(ctx: click.Context, /, helm_args: str, concurrency: int, cascade: str, **_: bool) -> None:
     """Deprecated name of destroy."""
     _destroy(ctx, helm_args, concurrency, cascade)
 

@@ -46,54 +46,95 @@ def global_options(ctx: click.Context) -> GlobalOptions:
 _F = Callable[..., Any]
 
 
-def add_global_flags(func: _F) -> _F:
-    """helmfile's root flags, in its order."""
-    flags = [
-        click.option("--helm-binary", "-b", default="helm", show_default=True, help="Path to the helm binary."),
-        click.option(
-            "--file",
-            "-f",
-            default="",
-            help="State file or directory (default: helmfile.yaml, helmfile.yaml.gotmpl or helmfile.d/).",
-        ),
-        click.option(
-            "--environment",
-            "-e",
-            default="",
-            help='Environment name (default: $HELMFILE_ENVIRONMENT or "default").',
-        ),
-        click.option("--state-values-set", multiple=True, help="Set state values: key1=val1,key2=val2 (repeatable)."),
-        click.option("--state-values-set-string", multiple=True, help="Like --state-values-set, values as strings."),
-        click.option("--state-values-file", multiple=True, help="State values from a YAML file (repeatable)."),
-        click.option("--quiet", "-q", is_flag=True, help="Silence output (log level warn)."),
-        click.option("--kubeconfig", default="", help="Use this kubeconfig file."),
-        click.option("--kube-context", default="", help="Use this kube context for every release."),
-        click.option("--debug", is_flag=True, help="Verbose output, log level debug."),
-        click.option("--color/--no-color", default=None, help="Colour the output (default: when a terminal)."),
-        click.option("--log-level", default="info", show_default=True, help="debug, info, warn or error."),
-        click.option("--namespace", "-n", default="", help="Namespace for every release (available as .Namespace)."),
-        click.option("--chart", "-c", default="", help="Chart for every release (available as .Chart)."),
-        click.option(
-            "--selector",
-            "-l",
-            "selectors",
-            multiple=True,
-            help="Only releases matching labels: k=v or k!=v; commas AND, repeated flags OR.",
-        ),
-        click.option(
-            "--allow-no-matching-release", is_flag=True, help="Exit 0 even when no release matches the selectors."
-        ),
-        click.option("--interactive", "-i", is_flag=True, help="Ask before changing a cluster."),
-        click.option("--skip-deps", is_flag=True, help='Skip "helm repo add/update" and "helm dependency build".'),
-        click.option(
-            "--skip-refresh",
-            is_flag=True,
-            help='No "helm repo add"/"helm repo update" (helm\'s cached indexes are used).',
-        ),
-        click.option(
-            "--oci-plain-http", is_flag=True, help="Plain HTTP for OCI registries (helm 4 needs it for http-only ones)."
-        ),
-    ]
-    for flag in reversed(flags):
-        func = flag(func)
-    return func
+def flag_group(*flags: Callable[[_F], _F]) -> Callable[[_F], _F]:
+    """One decorator for several click options, which --help lists in the order given."""
+
+    def decorate(func: _F) -> _F:
+        for flag in reversed(flags):
+            func = flag(func)
+        return func
+
+    return decorate
+
+
+# helmfile's root flags, in its order
+add_global_flags = flag_group(
+    click.option("--helm-binary", "-b", default="helm", show_default=True, help="Path to the helm binary."),
+    click.option(
+        "--file",
+        "-f",
+        default="",
+        help="State file or directory (default: helmfile.yaml, helmfile.yaml.gotmpl or helmfile.d/).",
+    ),
+    click.option(
+        "--environment",
+        "-e",
+        default="",
+        help='Environment name (default: $HELMFILE_ENVIRONMENT or "default").',
+    ),
+    click.option("--state-values-set", multiple=True, help="Set state values: key1=val1,key2=val2 (repeatable)."),
+    click.option("--state-values-set-string", multiple=True, help="Like --state-values-set, values as strings."),
+    click.option("--state-values-file", multiple=True, help="State values from a YAML file (repeatable)."),
+    click.option("--quiet", "-q", is_flag=True, help="Silence output (log level warn)."),
+    click.option("--kubeconfig", default="", help="Use this kubeconfig file."),
+    click.option("--kube-context", default="", help="Use this kube context for every release."),
+    click.option("--debug", is_flag=True, help="Verbose output, log level debug."),
+    click.option("--color/--no-color", default=None, help="Colour the output (default: when a terminal)."),
+    click.option("--log-level", default="info", show_default=True, help="debug, info, warn or error."),
+    click.option("--namespace", "-n", default="", help="Namespace for every release (available as .Namespace)."),
+    click.option("--chart", "-c", default="", help="Chart for every release (available as .Chart)."),
+    click.option(
+        "--selector",
+        "-l",
+        "selectors",
+        multiple=True,
+        help="Only releases matching labels: k=v or k!=v; commas AND, repeated flags OR.",
+    ),
+    click.option(
+        "--allow-no-matching-release", is_flag=True, help="Exit 0 even when no release matches the selectors."
+    ),
+    click.option("--interactive", "-i", is_flag=True, help="Ask before changing a cluster."),
+    click.option("--skip-deps", is_flag=True, help='Skip "helm repo add/update" and "helm dependency build".'),
+    click.option(
+        "--skip-refresh",
+        is_flag=True,
+        help='No "helm repo add"/"helm repo update" (helm\'s cached indexes are used).',
+    ),
+    click.option(
+        "--oci-plain-http", is_flag=True, help="Plain HTTP for OCI registries (helm 4 needs it for http-only ones)."
+    ),
+)
+
+
+def release_command_flags(helm_commands: str) -> Callable[[_F], _F]:
+    """The flags template, lint, diff, apply and sync share (helmfile's names); `helm_commands` says in
+    --args' help which helm commands get the extra arguments."""
+    return flag_group(
+        click.option("--args", "helm_args", default="", help=f"Extra arguments for {helm_commands}."),
+        click.option("--set", "set_values", multiple=True, help="Additional --set for helm (repeatable)."),
+        click.option("--values", "values_files", multiple=True, help="Additional values file for helm (repeatable)."),
+        click.option("--skip-deps", is_flag=True, help='Skip "helm repo add" and "helm dependency build".'),
+        click.option("--concurrency", default=0, help="Helm processes at once (0: twice the CPUs)."),
+        click.option("--skip-needs/--no-skip-needs", default=True, help="With -l, leave out what releases need."),
+        click.option("--include-needs", is_flag=True, help="With -l, also take what the selected releases need."),
+        click.option("--include-transitive-needs", is_flag=True, help="Like --include-needs, needs of needs too."),
+    )
+
+
+def release_command_options(kw: dict[str, Any]) -> dict[str, Any]:
+    """The shared flags' values, taken out of a command's keywords, named as ReleaseCommandOptions names them."""
+    return {
+        "args": kw.pop("helm_args"),
+        "set_values": list(kw.pop("set_values")),
+        "values_files": list(kw.pop("values_files")),
+        "skip_deps": kw.pop("skip_deps"),
+        "concurrency": kw.pop("concurrency"),
+        "skip_needs": kw.pop("skip_needs"),
+        "include_needs": kw.pop("include_needs"),
+        "include_transitive_needs": kw.pop("include_transitive_needs"),
+    }
+
+
+skip_cleanup_flag = click.option(
+    "--skip-cleanup", is_flag=True, help="Accepted for compatibility; decrypted values are always removed."
+)
