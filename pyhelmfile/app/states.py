@@ -182,6 +182,7 @@ class StateVisitor:
         """select_releases=False leaves `-l` to the command (helmfile's commands that plan with needs)."""
         self.opts = opts
         self.select_releases = select_releases
+        self.skipped: list[str] = []  # state files left out because they lack the environment
         self.load_options = LoadOptions(
             env=opts.env_name,
             namespace=opts.namespace,
@@ -211,6 +212,7 @@ class StateVisitor:
             try:
                 st = DesiredStateLoader(self.load_options).load(file, visit.values)
             except UndefinedEnvError:
+                self.skipped.append(file)
                 continue  # helmfile skips a state file that lacks the environment
             st.selectors = visit.selectors
             for sub in st.spec.helmfiles:

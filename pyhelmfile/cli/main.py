@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "template": "pyhelmfile.cli.template:template_command",
     "test": "pyhelmfile.cli.destroy:test_command",
     "version": "pyhelmfile.cli.version:version",
+    "why": "pyhelmfile.cli.why:why_command",
     "write-values": "pyhelmfile.cli.write_values:write_values_command",
 }
 

@@ -250,11 +250,14 @@ _POSITIVE = re.compile(r"^[a-zA-Z0-9_./+-]+=[a-zA-Z0-9_./+-]+$")
 class LabelFilter:
     """One `-l` selector: all of its `k=v` must hold and none of its `k!=v` may be violated."""
 
-    __slots__ = ("negative", "positive")  # not a dataclass: those cost start-up time
+    __slots__ = ("negative", "positive", "text")  # not a dataclass: those cost start-up time
 
-    def __init__(self, positive: tuple[tuple[str, str], ...], negative: tuple[tuple[str, str], ...]) -> None:
+    def __init__(
+        self, positive: tuple[tuple[str, str], ...], negative: tuple[tuple[str, str], ...], text: str = ""
+    ) -> None:
         self.positive = positive
         self.negative = negative
+        self.text = text  # as given on the command line
 
     @classmethod
     def parse(cls, text: str) -> LabelFilter:
@@ -268,12 +271,22 @@ class LabelFilter:
                 positive.append((key, value))
             else:
                 raise ConfigError(f"malformed label: {label}. Expected label in form k=v or k!=v")
-        return cls(tuple(positive), tuple(negative))
+        return cls(tuple(positive), tuple(negative), text)
 
     def match(self, labels: dict[str, str]) -> bool:
-        if any(labels.get(k) != v for k, v in self.positive):
-            return False
-        return all(labels.get(k) != v for k, v in self.negative)
+        return self.mismatch(labels) is None
+
+    def mismatch(self, labels: dict[str, str]) -> str | None:
+        """Why these labels do not match (the first label that fails), or None when they do."""
+        for key, value in self.positive:
+            if key not in labels:
+                return f'no label "{key}"'
+            if labels[key] != value:
+                return f'{key} is "{labels[key]}"'
+        for key, value in self.negative:
+            if labels.get(key) == value:
+                return f'{key} is "{value}"'
+        return None
 
 
 def condition_enabled(release: ReleaseSpec, values: dict[str, Any]) -> bool:
