@@ -105,8 +105,9 @@ _MOTO_SERVER = textwrap.dedent(
         with lock:
             return list(app(environ, start_response))
 
-    server = make_server("127.0.0.1", int(sys.argv[1]), serialised, threaded=True, request_handler=MotoRequestHandler)
-    print("ready", flush=True)
+    # port 0: the kernel picks a free port while binding, so parallel test workers cannot race for one
+    server = make_server("127.0.0.1", 0, serialised, threaded=True, request_handler=MotoRequestHandler)
+    print(server.server_port, flush=True)
     server.serve_forever()
     """
 )
@@ -153,14 +154,13 @@ class S3Server:
 @contextmanager
 def s3_server() -> Iterator[S3Server]:
     """moto's S3 in server mode, in a subprocess on 127.0.0.1."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _MOTO_SERVER, str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = subprocess.Popen([sys.executable, "-c", _MOTO_SERVER], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
-        endpoint = f"http://127.0.0.1:{port}"
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        if not line.isdigit():
+            raise RuntimeError(f"moto server did not start (exit {proc.poll()})")
+        endpoint = f"http://127.0.0.1:{int(line)}"
         _wait_http(endpoint + "/moto-api/", proc)
         yield S3Server(endpoint)
     finally:
@@ -190,7 +190,6 @@ def oci_registry(tools: Toolchain, workdir: Path, *, users: dict[str, str] | Non
     With `users` (name -> password) it requires HTTP basic auth (htpasswd, bcrypt).
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
     auth = ""
     if users:
         import bcrypt
@@ -201,14 +200,26 @@ def oci_registry(tools: Toolchain, workdir: Path, *, users: dict[str, str] | Non
         )
         auth = f"auth:\n  htpasswd:\n    realm: test-registry\n    path: {htpasswd}\n"
     config = workdir / "config.yml"
-    config.write_text(_REGISTRY_CONFIG.format(root=workdir / "data", port=port, auth=auth))
     log = (workdir / "registry.log").open("wb")
-    proc = subprocess.Popen([tools.path("registry"), "serve", str(config)], stdout=log, stderr=log)
     try:
-        _wait_http(f"http://127.0.0.1:{port}/v2/", proc)
-        yield f"127.0.0.1:{port}"
+        # The registry binds the port itself, after we picked it: another process may take it in between
+        # (parallel test workers), and then the registry exits at once; another port is tried.
+        for attempt in range(3):
+            port = free_port()
+            config.write_text(_REGISTRY_CONFIG.format(root=workdir / "data", port=port, auth=auth))
+            proc = subprocess.Popen([tools.path("registry"), "serve", str(config)], stdout=log, stderr=log)
+            try:
+                _wait_http(f"http://127.0.0.1:{port}/v2/", proc)
+                break
+            except RuntimeError:
+                _stop(proc)
+                if attempt == 2:
+                    raise
+        try:
+            yield f"127.0.0.1:{port}"
+        finally:
+            _stop(proc)
     finally:
-        _stop(proc)
         log.close()
 
 
