@@ -24,6 +24,7 @@ from pyhelmfile.app.prepare import (
     ReleaseCommandOptions,
     cli_values_flags,
     planned,
+    post_renderer_flags,
     run_parallel,
 )
 from pyhelmfile.app.states import StateVisitor
@@ -120,6 +121,7 @@ def template_flags(
     devel = release.devel if release.devel is not None else st.spec.helm_defaults.devel
     if devel:
         flags.append("--devel")
+    flags += post_renderer_flags(st, release, dopts)  # the deployed manifest was post-rendered too
     kube_version, apis = clusters.capabilities(target.context)
     for api in [*(release.api_versions or st.spec.api_versions), *apis]:
         flags += ["--api-versions", api]
@@ -214,6 +216,9 @@ def diff_release(
 def _verdict_key(helm: Helm, target: Target, chart: str, flags: list[str]) -> str | None:
     """Everything `helm template` sees for this release, for app/verdicts.py."""
     import shutil
+
+    if "--post-renderer" in flags:
+        return None  # a program whose own inputs cannot be seen: its verdicts are never remembered
 
     binary = shutil.which(helm.binary) or helm.binary
     try:

@@ -66,6 +66,8 @@ class ReleaseCommandOptions(NeedsOptions):
     values_files: list[str] = field(default_factory=list)  # --values
     skip_deps: bool = False
     concurrency: int = 0
+    post_renderer: str = ""  # --post-renderer (template, diff, apply, sync)
+    post_renderer_args: list[str] = field(default_factory=list)  # --post-renderer-args
 
     def prepare(self) -> PrepareOptions:
         return PrepareOptions(args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency)
@@ -177,6 +179,20 @@ def cli_values_flags(base_path: str, values_files: list[str], set_values: list[s
         flags += ["--values", path]
     for item in set_values:
         flags += ["--set", item]
+    return flags
+
+
+def post_renderer_flags(st: HelmState, release: ReleaseSpec, opts: ReleaseCommandOptions) -> list[str]:
+    """helmfile's appendPostRenderFlags and appendPostRenderArgsFlags: the release's, else the command line's,
+    else helmDefaults' post-renderer; its arguments chosen the same way, on their own."""
+    defaults = st.spec.helm_defaults
+    flags: list[str] = []
+    renderer = release.post_renderer or opts.post_renderer or defaults.post_renderer
+    if renderer:
+        flags += ["--post-renderer", renderer]
+    for arg in release.post_renderer_args or opts.post_renderer_args or defaults.post_renderer_args:
+        if arg:
+            flags += ["--post-renderer-args", arg]
     return flags
 
 

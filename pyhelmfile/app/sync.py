@@ -21,7 +21,7 @@ from pyhelmfile.app import hooks, verdicts
 from pyhelmfile.app.cluster import Clusters, Target, helm_in
 from pyhelmfile.app.diff import Change, DiffOptions, StatePlan, render, visit_plans
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import Preparation, cli_values_flags, run_parallel
+from pyhelmfile.app.prepare import Preparation, cli_values_flags, post_renderer_flags, run_parallel
 from pyhelmfile.errors import PyhelmfileError
 from pyhelmfile.helm.charts import is_local_chart
 from pyhelmfile.helm.exec import split_args
@@ -96,11 +96,7 @@ def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions) -> list[s
         flags.append("--disable-openapi-validation")
     if release.insecure_skip_tls_verify or d.insecure_skip_tls_verify:
         flags.append("--insecure-skip-tls-verify")
-    post_renderer = release.post_renderer or d.post_renderer
-    if post_renderer:
-        flags += ["--post-renderer", post_renderer]
-        for arg in release.post_renderer_args or d.post_renderer_args:
-            flags += ["--post-renderer-args", arg]
+    flags += post_renderer_flags(st, release, aopts)
     if aopts.sync_args:
         flags += split_args(aopts.sync_args)
     elif d.sync_args:

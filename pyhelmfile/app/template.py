@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 from pyhelmfile import log
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import Preparation, ReleaseCommandOptions, cli_values_flags, planned, run_parallel
+from pyhelmfile.app.prepare import (
+    Preparation,
+    ReleaseCommandOptions,
+    cli_values_flags,
+    planned,
+    post_renderer_flags,
+    run_parallel,
+)
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.loader import HelmState
@@ -41,6 +48,7 @@ def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: 
     devel = release.devel if release.devel is not None else st.spec.helm_defaults.devel
     if devel:
         flags.append("--devel")
+    flags += post_renderer_flags(st, release, opts)
     for api in release.api_versions or st.spec.api_versions:
         flags += ["--api-versions", api]
     kube_version = opts.kube_version or release.kube_version or st.spec.kube_version

@@ -11,6 +11,7 @@ from pyhelmfile.cli.options import (
     GlobalOptions,
     flag_group,
     global_options,
+    post_renderer_flags,
     release_command_flags,
     release_command_options,
     skip_cleanup_flag,
@@ -42,6 +43,7 @@ def _echo(text: str) -> None:
 
 @click.command("diff")
 @release_command_flags("every helm command")
+@post_renderer_flags
 @_diff_flags
 @click.pass_context
 def diff_command(ctx: click.Context, /, **kw: Any) -> int:
@@ -104,6 +106,7 @@ def _run_apply(ctx: click.Context, kw: dict[str, Any], *, sync_all: bool) -> int
 
 @click.command("apply")
 @release_command_flags("every helm command")
+@post_renderer_flags
 @_diff_flags
 @_sync_flags
 @click.option("--suppress-diff", is_flag=True, help="Do not print the diff before applying.")
@@ -116,6 +119,7 @@ def apply_command(ctx: click.Context, /, **kw: Any) -> int:
 
 @click.command("sync")
 @release_command_flags("every helm command")
+@post_renderer_flags
 @_sync_flags
 @click.pass_context
 def sync_command(ctx: click.Context, /, **kw: Any) -> int:

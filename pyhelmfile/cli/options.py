@@ -132,7 +132,20 @@ def release_command_options(kw: dict[str, Any]) -> dict[str, Any]:
         "skip_needs": kw.pop("skip_needs"),
         "include_needs": kw.pop("include_needs"),
         "include_transitive_needs": kw.pop("include_transitive_needs"),
+        "post_renderer": kw.pop("post_renderer", ""),
+        "post_renderer_args": list(kw.pop("post_renderer_args", ())),
     }
+
+
+# template, diff, apply and sync (not lint, as in helmfile)
+post_renderer_flags = flag_group(
+    click.option(
+        "--post-renderer", default="", help="helm --post-renderer where a release sets none (over helmDefaults')."
+    ),
+    click.option(
+        "--post-renderer-args", multiple=True, help="helm --post-renderer-args (repeatable), chosen likewise."
+    ),
+)
 
 
 skip_cleanup_flag = click.option(

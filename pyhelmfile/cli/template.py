@@ -6,11 +6,18 @@ from typing import Any
 
 import click
 
-from pyhelmfile.cli.options import global_options, release_command_flags, release_command_options, skip_cleanup_flag
+from pyhelmfile.cli.options import (
+    global_options,
+    post_renderer_flags,
+    release_command_flags,
+    release_command_options,
+    skip_cleanup_flag,
+)
 
 
 @click.command("template")
 @release_command_flags("helm template")
+@post_renderer_flags
 @click.option("--output-dir", default="", help="Write manifests into this directory (helm template --output-dir).")
 @click.option("--include-crds", is_flag=True, help="Include CRDs in the output.")
 @click.option("--skip-tests", is_flag=True, help="Leave test manifests out.")

@@ -62,6 +62,8 @@ helmDefaults:
   historyMax: 4
   createNamespace: true
   args: [--description, from-helmfile-defaults]
+  postRenderer: ./render.sh
+  postRendererArgs: [from-defaults]
 releases:
   - name: alpha
     namespace: syncdiff
@@ -80,6 +82,7 @@ releases:
     atomic: true
     historyMax: 2
     createNamespace: false
+    postRendererArgs: [beta-own]
     values:
       - greeting: hej
       - values/beta.yaml.gotmpl
@@ -120,6 +123,9 @@ def _project(root: Path) -> Path:
     (root / "values").mkdir()
     (root / "values" / "beta.yaml.gotmpl").write_text("extra: {{ .Release.Name | upper | quote }}\n")
     (root / "helmfile.yaml").write_text(HELMFILE)
+    renderer = root / "render.sh"
+    renderer.write_text("#!/bin/sh\ncat\n")
+    renderer.chmod(0o755)
     return root
 
 

@@ -204,3 +204,37 @@ def test_interactive_no_changes_nothing(runner: Runner, clusters: Clusters) -> N
     assert result.returncode == 0
     assert "Do you really want to apply?" in result.stdout
     assert _revisions(clusters, "stg", ["independent"]) == {}
+
+
+LABELLER = """\
+#!/bin/sh
+# A post-renderer: labels every object it is given ({label}).
+sed 's/^  name: \\(.*\\)$/  name: \\1\\n  labels:\\n    rendered-by: {label}/'
+"""
+
+
+def test_post_rendered_releases_diff_as_deployed_and_are_never_remembered(runner: Runner, clusters: Clusters) -> None:
+    helmfile = runner.project / "helmfile.yaml"
+    helmfile.write_text(HELMFILE.replace("    needs: [behave/base]\n", "    installed: false\n"))
+    labeller = runner.project / "label.sh"
+    labeller.write_text(LABELLER.format(label="one"))
+    labeller.chmod(0o755)
+    args = ("-l", "name=independent", "--debug")
+    try:
+        assert runner(*args, "apply", "--post-renderer", "./label.sh").returncode == 0
+        deployed = max(clusters.helm_releases("stg", "behave", "independent").items())[1]
+        assert deployed["labels"]["status"] == "deployed"
+        # The deployed objects were post-rendered: so must the desired ones be, or every diff would show the label.
+        same = runner(*args, "diff", "--detailed-exitcode", "--post-renderer", "./label.sh")
+        assert same.returncode == 0, same.stdout + same.stderr
+        again = runner(*args, "diff", "--detailed-exitcode", "--post-renderer", "./label.sh")
+        assert again.returncode == 0 and "as when last compared" not in again.stderr
+        without = runner(*args, "diff", "--detailed-exitcode")
+        assert without.returncode == 2 and "-     rendered-by: one" in without.stdout, without.stdout
+        # Only the post-renderer changed: nothing helm is given did, and yet the output does.
+        labeller.write_text(LABELLER.format(label="two"))
+        changed = runner(*args, "diff", "--detailed-exitcode", "--post-renderer", "./label.sh")
+        assert changed.returncode == 2, changed.stderr
+        assert "-     rendered-by: one" in changed.stdout and "+     rendered-by: two" in changed.stdout
+    finally:
+        assert runner("destroy").returncode == 0
