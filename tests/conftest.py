@@ -29,6 +29,15 @@ def example_repo(example_repo_dir: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def tls_chart_repo(example_repo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same repository over HTTPS with a self-signed certificate (helm must be told to skip verification)."""
+    from tests.support.repos import https_directory
+
+    with https_directory(example_repo_dir, tmp_path_factory.mktemp("tls")) as url:
+        yield url
+
+
 OCI_CHARTS = ("payment-v1.4.19-6214b", "sniffer-v0.2.2-ca3b6", "web-neo-v0.7.21-aa0d4")
 
 

@@ -22,6 +22,7 @@ from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.prepare import (
     Preparation,
     ReleaseCommandOptions,
+    chart_download_tls_flags,
     cli_values_flags,
     planned,
     post_renderer_flags,
@@ -127,6 +128,7 @@ def template_flags(
         flags += ["--api-versions", api]
     if kube_version:
         flags += ["--kube-version", kube_version]
+    flags += chart_download_tls_flags(st, release)
     flags += ["--namespace", target.namespace]
     flags += values_flags
     flags += cli_values_flags(st.base_path, dopts.values_files, dopts.set_values)

@@ -196,6 +196,13 @@ def post_renderer_flags(st: HelmState, release: ReleaseSpec, opts: ReleaseComman
     return flags
 
 
+def chart_download_tls_flags(st: HelmState, release: ReleaseSpec) -> list[str]:
+    """helmfile's appendChartDownloadTLSFlags: for the charts helm template/upgrade download themselves."""
+    if release.insecure_skip_tls_verify or st.spec.helm_defaults.insecure_skip_tls_verify:
+        return ["--insecure-skip-tls-verify"]
+    return []
+
+
 def refuse_unsupported(release: ReleaseSpec, base_path: str = "") -> None:
     """helmfile's chartify features are refused with one clear line instead of a helm error later."""
     chart = release.chart_path_or_name()

@@ -21,7 +21,13 @@ from pyhelmfile.app import hooks, verdicts
 from pyhelmfile.app.cluster import Clusters, Target, helm_in
 from pyhelmfile.app.diff import Change, DiffOptions, StatePlan, render, visit_plans
 from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import Preparation, cli_values_flags, post_renderer_flags, run_parallel
+from pyhelmfile.app.prepare import (
+    Preparation,
+    chart_download_tls_flags,
+    cli_values_flags,
+    post_renderer_flags,
+    run_parallel,
+)
 from pyhelmfile.errors import PyhelmfileError
 from pyhelmfile.helm.charts import is_local_chart
 from pyhelmfile.helm.exec import split_args
@@ -94,8 +100,7 @@ def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions) -> list[s
         flags.append("--create-namespace")
     if on(release.disable_openapi_validation, bool(d.disable_openapi_validation)):
         flags.append("--disable-openapi-validation")
-    if release.insecure_skip_tls_verify or d.insecure_skip_tls_verify:
-        flags.append("--insecure-skip-tls-verify")
+    flags += chart_download_tls_flags(st, release)
     flags += post_renderer_flags(st, release, aopts)
     if aopts.sync_args:
         flags += split_args(aopts.sync_args)

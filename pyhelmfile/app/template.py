@@ -19,6 +19,7 @@ from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.prepare import (
     Preparation,
     ReleaseCommandOptions,
+    chart_download_tls_flags,
     cli_values_flags,
     planned,
     post_renderer_flags,
@@ -54,6 +55,7 @@ def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: 
     kube_version = opts.kube_version or release.kube_version or st.spec.kube_version
     if kube_version:
         flags += ["--kube-version", kube_version]
+    flags += chart_download_tls_flags(st, release)
     for item in opts.show_only:
         flags += ["--show-only", item]
     if release.namespace:

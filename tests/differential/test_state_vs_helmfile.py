@@ -98,6 +98,8 @@ def _env_for(case: Case, request: pytest.FixtureRequest) -> dict[str, str]:
     env: dict[str, str] = {}
     if "chart_repo" in case.needs:
         env["LINOAPP_CHART_REPO"] = request.getfixturevalue("example_repo")
+    if "tls_chart_repo" in case.needs:
+        env["LINOAPP_TLS_CHART_REPO"] = request.getfixturevalue("tls_chart_repo")
     if "oci_registry" in case.needs:
         env["OCI_REGISTRY"] = request.getfixturevalue("oci_charts")
     return env

@@ -1,4 +1,4 @@
-"""Real chart repositories on loopback for tests: an HTTP directory server, moto's S3 server,
+"""Real chart repositories on loopback for tests: HTTP(S) directory servers, moto's S3 server,
 the docker-registry OCI registry, plus charts built by the real helm and git repositories.
 
 Every server binds 127.0.0.1 on a free port and is stopped when its context exits.
@@ -6,12 +6,15 @@ Every server binds 127.0.0.1 on a free port and is stopped when its context exit
 
 from __future__ import annotations
 
+import functools
 import http.server
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -63,6 +66,57 @@ def http_directory(path: Path, *, auth: tuple[str, str] | None = None) -> Iterat
         base = type("_AuthHandler", (_BasicAuthHandler,), {"expected": f"Basic {token}"})
     with serve(path, handler_class=base) as url:
         yield url
+
+
+def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
+    """A key and a self-signed certificate for 127.0.0.1 (no CA vouches for it); returns (cert, key) paths."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = workdir / "server.crt", workdir / "server.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+@contextmanager
+def https_directory(path: Path, workdir: Path) -> Iterator[str]:
+    """Serve `path` over HTTPS on 127.0.0.1 with a self-signed certificate; yields the base URL."""
+    cert, key = self_signed_certificate(workdir)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(path)))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, name="https-directory", daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
