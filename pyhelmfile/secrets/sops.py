@@ -8,20 +8,31 @@ import subprocess
 from pyhelmfile.errors import SecretsError
 
 
-def decrypt_file(path: str, sops_binary: str = "sops") -> str:
-    """The plaintext of a sops-encrypted file. sops must not phone home: its version check is off."""
+def decrypt(path: str, sops_binary: str = "sops", fmt: str = "", *, data: bytes | None = None) -> bytes:
+    """The plaintext of a sops-encrypted file (or of `data`, given as /dev/stdin), in `fmt` when given.
+
+    sops must not phone home: its version check is off. Errors carry no path (callers add theirs).
+    """
     env = dict(os.environ, SOPS_DISABLE_VERSION_CHECK="1")
+    argv = [sops_binary, "--decrypt", "--disable-version-check"]
+    if fmt:
+        argv += ["--input-type", fmt, "--output-type", fmt]
     try:
-        proc = subprocess.run(
-            [sops_binary, "--decrypt", "--disable-version-check", path],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
+        proc = subprocess.run([*argv, path], input=data, capture_output=True, env=env, check=False)
     except FileNotFoundError:
-        raise SecretsError(f"sops binary not found: {sops_binary}", path=path) from None
+        raise SecretsError(f"sops binary not found: {sops_binary}") from None
     if proc.returncode != 0:
-        reason = " ".join(line.strip() for line in proc.stderr.strip().splitlines() if line.strip())
-        raise SecretsError(f"failed to decrypt: {reason}", path=path)
+        stderr = proc.stderr.decode("utf-8", "replace")
+        reason = " ".join(line.strip() for line in stderr.strip().splitlines() if line.strip())
+        raise SecretsError(f"failed to decrypt: {reason}")
     return proc.stdout
+
+
+def decrypt_file(path: str, sops_binary: str = "sops") -> str:
+    """The plaintext of a sops-encrypted file, as text."""
+    try:
+        return decrypt(path, sops_binary).decode("utf-8")
+    except SecretsError as exc:
+        raise SecretsError(exc.message, path=path) from None
+    except UnicodeDecodeError:
+        raise SecretsError("failed to decrypt: the plaintext is not UTF-8 text", path=path) from None

@@ -107,8 +107,8 @@ def env_template_data(env: Environment, namespace: str, values: dict[str, Any]) 
     return {"Environment": env.template_data(), "Namespace": namespace, "Values": values, "StateValues": values}
 
 
-def load_values_file(path: str, data: dict[str, Any], what: str) -> dict[str, Any]:
-    text = Renderer(os.path.dirname(path), data).render_file(path)
+def load_values_file(path: str, data: dict[str, Any], what: str, workdir: str | None = None) -> dict[str, Any]:
+    text = Renderer(os.path.dirname(path), data, workdir=workdir).render_file(path)
     try:
         loaded = goyaml.load(text)
     except goyaml.YAMLError as exc:
@@ -138,7 +138,8 @@ def load_environment_values(
                 if path.endswith(".hcl"):
                     raise ConfigError("HCL environment values files are not supported", path=path)
                 env = ctx_env if ctx_env is not None else Environment(env_name)
-                merge_values(result, load_values_file(path, env_template_data(env, "", {}), "environment values"))
+                data = env_template_data(env, "", {})
+                merge_values(result, load_values_file(path, data, "environment values", storage.base_path))
         elif isinstance(entry, dict):
             merge_values(result, copy.deepcopy(cast_keys_to_strings(entry, storage.file_path)))
         else:

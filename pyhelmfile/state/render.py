@@ -23,11 +23,16 @@ TEMPLATE_NAME = "stringTemplate"
 
 
 @functools.lru_cache(maxsize=64)
-def _funcs(base_dir: str, pre_render: bool) -> FuncMap:
-    """helmfile's function map for a directory; built once per run (it reads the environment live)."""
-    from pyhelmfile.gotmpl.funcs import helmfile_funcs
+def _funcs(base_dir: str, pre_render: bool, workdir: str) -> FuncMap:
+    """helmfile's function map for a directory; built once per run (it reads the environment live).
 
-    return helmfile_funcs(base_dir, pre_render=pre_render)
+    Secret references are evaluated by the run's vals runtime, relative paths (`ref+file://`,
+    `ref+sops://`) against `workdir`: helmfile runs in the state file's directory.
+    """
+    from pyhelmfile.gotmpl.funcs import helmfile_funcs
+    from pyhelmfile.secrets.vals import runtime
+
+    return helmfile_funcs(base_dir, pre_render=pre_render, secret_refs=runtime().evaluator(workdir))
 
 
 @functools.lru_cache(maxsize=64)
@@ -41,16 +46,19 @@ def _helper_templates(base_dir: str) -> tuple[tuple[str, str], ...]:
 
 
 class Renderer:
-    def __init__(self, base_dir: str, data: Any, *, pre_render: bool = False) -> None:
+    """Renders text found in `base_dir`; `workdir` is the state file's directory (default: base_dir)."""
+
+    def __init__(self, base_dir: str, data: Any, *, pre_render: bool = False, workdir: str | None = None) -> None:
         self.base_dir = base_dir
         self.data = data
         self.pre_render = pre_render
+        self.workdir = base_dir if workdir is None else workdir
 
     def _template(self, text: str) -> Any:
         """The text parsed as `stringTemplate`, with the defines of the `_*.tpl` helpers beside it."""
         from pyhelmfile import gotmpl
 
-        funcs = _funcs(self.base_dir, self.pre_render)
+        funcs = _funcs(self.base_dir, self.pre_render, self.workdir)
         missingkey = "zero" if self.pre_render else "error"
         template = None
         for path, helper in _helper_templates(self.base_dir):

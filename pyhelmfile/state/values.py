@@ -2,8 +2,9 @@
 
 Files are resolved relative to the state file (after `valuesPathPrefix`), rendered with the
 release's template data when they end in `.gotmpl`, and inline maps are written as YAML.
-Secrets are decrypted with sops into memory: plaintext never touches the disk here (the
-helm layer decides where, if anywhere, documents are written for helm).
+Secrets are decrypted with sops into memory, and vals `ref+` references in values files and
+inline values are evaluated (pyhelmfile.secrets.vals): plaintext never touches the disk here
+(the helm layer decides where, if anywhere, documents are written for helm).
 """
 
 from __future__ import annotations
@@ -48,28 +49,38 @@ def resolve_values_path(st: HelmState, release: ReleaseSpec, kind: str, entry: s
 
 
 def render_values_file(st: HelmState, release: ReleaseSpec, path: str) -> str:
-    """RenderReleaseValuesFileToBytes: a `.gotmpl` file rendered with the release's data, others as they are."""
+    """RenderReleaseValuesFileToBytes: a `.gotmpl` file rendered with the release's data, others as they are.
+
+    A file that mentions `ref+` is then parsed, its vals references evaluated, and written again.
+    """
+    return _render_values_file(st, release, path)[0]
+
+
+def _render_values_file(st: HelmState, release: ReleaseSpec, path: str) -> tuple[str, bool]:
+    """The values file's text, and whether vals references were evaluated in it."""
     data = release_template_data(st, release, st.rendered_values)
-    text = Renderer(os.path.dirname(path), data).render_file(path)
-    if "ref+" in text:
-        text = _expand_secret_refs(text, path)
-    return text
-
-
-def _expand_secret_refs(text: str, path: str) -> str:
-    """helmfile evaluates vals `ref+` references found in a rendered values file."""
-    from pathlib import Path
-
-    from pyhelmfile.gotmpl.funcs.helmfile import SecretResolver
-
-    loaded = goyaml.load(text)
-    if not isinstance(loaded, dict):
-        return text
+    text = Renderer(os.path.dirname(path), data, workdir=st.base_path).render_file(path)
+    if "ref+" not in text:
+        return text, False
     try:
-        expanded = SecretResolver(Path(os.path.dirname(path)), os.environ).eval(loaded)
-    except Exception as exc:  # the vals backends raise their own errors; report them against the file
-        raise ConfigError(f"expanding secret references: {exc}", path=path) from None
-    return goyaml.dump(expanded)
+        loaded = goyaml.load(text)
+    except goyaml.YAMLError:
+        return text, False  # reported with the file's name when the documents are merged
+    if not isinstance(loaded, dict):
+        return text, False
+    return goyaml.dump(_eval_refs(st, loaded, path)), True
+
+
+def _eval_refs(st: HelmState, values: dict[str, Any], source: str) -> dict[str, Any]:
+    """vals' Eval of a values map; relative `ref+file://`/`ref+sops://` paths from the state file's directory."""
+    from pyhelmfile.errors import SecretsError
+    from pyhelmfile.secrets.vals import runtime
+
+    try:
+        expanded: dict[str, Any] = runtime().eval(values, st.base_path)
+    except SecretsError as exc:
+        raise ConfigError(f"expanding secret references: {exc.message}", path=source) from None
+    return expanded
 
 
 def values_documents(st: HelmState, release: ReleaseSpec, decrypt: Decrypt) -> list[ValuesDocument]:
@@ -79,9 +90,16 @@ def values_documents(st: HelmState, release: ReleaseSpec, decrypt: Decrypt) -> l
         if isinstance(entry, str):
             path = resolve_values_path(st, release, "values", entry)
             if path is not None:
-                documents.append(ValuesDocument(path, render_values_file(st, release, path)))
+                text, expanded = _render_values_file(st, release, path)
+                # with its vals references evaluated, the file holds their (secret) values
+                documents.append(ValuesDocument(path, text, secret=expanded))
         elif isinstance(entry, dict):
-            documents.append(ValuesDocument(f"{st.file_path} (inline values)", goyaml.dump(entry)))
+            source = f"{st.file_path} (inline values)"
+            text = goyaml.dump(entry)
+            if "ref+" in text:  # helmfile evaluates inline values too (generateVanillaValuesFiles)
+                documents.append(ValuesDocument(source, goyaml.dump(_eval_refs(st, entry, source)), secret=True))
+            else:
+                documents.append(ValuesDocument(source, text))
         else:
             raise ConfigError(f"unexpected type of value: value={entry!r}", path=st.file_path)
     for entry in release.secrets:

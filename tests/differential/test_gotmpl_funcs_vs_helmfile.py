@@ -493,7 +493,10 @@ def _reference(tools: Toolchain, root: Path) -> tuple[int, dict[str, Any], str]:
 
 
 def _ours(root: Path, template: str) -> dict[str, Any]:
-    funcs = helmfile_funcs(root, env={**os.environ, **ENV})
+    from pyhelmfile.secrets.vals import Vals
+
+    env = {**os.environ, **ENV}
+    funcs = helmfile_funcs(root, env=env, secret_refs=Vals(env).evaluator(str(root)))
     data = {"Values": {}, "StateValues": {}, "Environment": {"Name": "default", "Values": {}}}
     # helmfile parses the base directory's _*.tpl helpers into every template it renders
     tmpl = None

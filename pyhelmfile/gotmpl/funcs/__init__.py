@@ -110,8 +110,11 @@ def helmfile_funcs(
     *,
     env: Mapping[str, str] | None = None,
     pre_render: bool = False,
+    secret_refs: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> FuncMap:
     """helmfile 0.166.0's template functions for a state or values file in `base_dir`.
+
+    `secret_refs` is vals' Eval for fetchSecretValue and expandSecretRefs (without it they fail).
 
     `pre_render` is helmfile's first pass over a state file: exec and file reads return
     empty results there, as they also do with HELMFILE_SKIP_INSECURE_TEMPLATE_FUNCTIONS;
@@ -122,7 +125,7 @@ def helmfile_funcs(
 
     @functools.cache
     def load_helmfile_layer() -> Mapping[str, Callable[..., Any]]:
-        return helmfile_layer(base_dir, environ, sprig["get"])
+        return helmfile_layer(base_dir, environ, sprig["get"], secret_refs)
 
     index: dict[str, FuncLoader] = {**sprig.index, **dict.fromkeys(HELMFILE_FUNCS, load_helmfile_layer)}
     overrides: dict[str, Callable[..., Any]] = {}
@@ -140,7 +143,10 @@ def _truthy_env(env: Mapping[str, str], name: str) -> bool:
 
 
 def helmfile_layer(
-    base_dir: str | Path, environ: Mapping[str, str], sprig_get: Callable[..., Any]
+    base_dir: str | Path,
+    environ: Mapping[str, str],
+    sprig_get: Callable[..., Any],
+    secret_refs: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> dict[str, Callable[..., Any]]:
     """helmfile's own functions (HELMFILE_FUNCS), over sprig's."""
     from pathlib import Path
@@ -151,7 +157,6 @@ def helmfile_layer(
 
     base = Path(base_dir)
     runner = hf.ExecRunner(base, environ)
-    secrets = hf.SecretResolver(base, environ)
     included: dict[str, int] = {}
 
     @needs_context
@@ -191,8 +196,7 @@ def helmfile_layer(
         "getOrNil": hf.get_or_nil,
         "tpl": tpl,
         "required": hf.required,
-        "fetchSecretValue": secrets.fetch_secret_value,
-        "expandSecretRefs": secrets.expand_secret_refs,
+        **hf.make_secret_funcs(secret_refs),
         "sprigGet": sprig_get,
         "include": include,
     }

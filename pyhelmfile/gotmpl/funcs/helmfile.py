@@ -2,14 +2,13 @@
 expand_secret_ref.go, context_tmpl.go), layered over sprig by `helmfile_funcs`.
 
 Files are resolved against the state file's directory (`base_dir`) and commands run there,
-as helmfile's Context does. Secret references are resolved for the `ref+file://` and
-`ref+envsubst://` vals backends; any other backend fails with a clear error.
+as helmfile's Context does. Secret references (fetchSecretValue, expandSecretRefs) are
+evaluated by the vals runtime the caller gives (pyhelmfile.secrets.vals, from the state layer).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -305,81 +304,24 @@ def go_quote_str(s: str) -> str:
 
 # --- secrets (vals) --------------------------------------------------------------------------
 
-_REF = re.compile(r"((secret)?ref)\+([^\+:]*)://([^\+\n ]+)\+?")
-_ENVSUBST = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=+?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+SecretRefs = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-def _envsubst(text: str, env: Mapping[str, str]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(1) or m.group(4)
-        op, arg = m.group(2), m.group(3) or ""
-        value = env.get(name)
-        if op in (":-", ":="):
-            return value if value else arg
-        if op in ("-", "="):
-            return value if value is not None else arg
-        if op == ":+":
-            return arg if value else ""
-        if op == "+":
-            return arg if value is not None else ""
-        if op in ("?", ":?") and not value:
-            raise FuncError(f"expand: variable {name}: {arg or 'not set'}")
-        return value or ""
+def make_secret_funcs(evaluate: SecretRefs | None) -> dict[str, Callable[..., Any]]:
+    """fetchSecretValue and expandSecretRefs over vals' Eval, which the state layer gives (pyhelmfile.secrets.vals)."""
 
-    return _ENVSUBST.sub(sub, text)
+    def eval_refs(values: dict[str, Any]) -> dict[str, Any]:
+        if evaluate is None:
+            raise FuncError("secret references (ref+...) cannot be expanded here: no vals runtime was given")
+        return evaluate(values)
 
-
-class SecretResolver:
-    """The part of vals that helmfile's fetchSecretValue/expandSecretRefs need here."""
-
-    def __init__(self, base_dir: Path, env: Mapping[str, str]) -> None:
-        self.base_dir = base_dir
-        self.env = env
-
-    def _file(self, spec: str) -> Any:
-        path, _, fragment = spec.partition("#")
-        path = path.split("?", 1)[0]
-        p = Path(path) if os.path.isabs(path) else Path.cwd() / path
-        try:
-            text = p.read_text()
-        except OSError as err:
-            raise FuncError(f"expand {spec}: {_os_error('open', p, err)}") from None
-        if not fragment:
-            return text
-        data: Any = goyaml.load(text)
-        for key in [k for k in fragment.split("/") if k]:
-            if not isinstance(data, dict) or key not in data:
-                raise FuncError(f"expand {spec}: no value found for key {key!r}")
-            data = data[key]
-        return data
-
-    def ref(self, backend: str, spec: str) -> Any:
-        if backend == "file":
-            return self._file(spec)
-        if backend == "envsubst":
-            return _envsubst(spec, self.env)
-        raise FuncError(f'expand ref+{backend}://{spec}: the "{backend}" vals backend is not supported by pyhelmfile')
-
-    def _string(self, s: str) -> Any:
-        whole = _REF.fullmatch(s)
-        if whole:
-            return self.ref(whole.group(3), whole.group(4))
-        return _REF.sub(lambda m: go_str(self.ref(m.group(3), m.group(4))), s)
-
-    def eval(self, v: Any) -> Any:
-        if isinstance(v, str):
-            return self._string(v)
-        if isinstance(v, dict):
-            return {k: self.eval(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [self.eval(x) for x in v]
-        return v
-
-    def fetch_secret_value(self, path: Any) -> str:
-        result = self.eval({"key": as_str(path)})["key"]
+    def fetch_secret_value(path: Any) -> str:
+        result = eval_refs({"key": as_str(path)})["key"]
         if not isinstance(result, str):
             raise FuncError(f"expected {go_str(result)} to be string")
         return result
 
-    def expand_secret_refs(self, values: Any) -> dict[str, Any]:
-        return self.eval(as_map(values) if values is not None else {})  # type: ignore[no-any-return]
+    def expand_secret_refs(values: Any) -> dict[str, Any]:
+        return eval_refs(as_map(values) if values is not None else {})
+
+    return {"fetchSecretValue": fetch_secret_value, "expandSecretRefs": expand_secret_refs}
