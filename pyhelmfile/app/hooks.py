@@ -8,10 +8,9 @@ the release; `showlogs: true` prints its output.
 
 from __future__ import annotations
 
-import subprocess
 from typing import Any
 
-from pyhelmfile import log
+from pyhelmfile import children, log
 from pyhelmfile.errors import PyhelmfileError
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec
@@ -72,9 +71,7 @@ def trigger(st: HelmState, release: ReleaseSpec, event: str, command_name: str, 
             raise HookError(f"hook[{name}]: {exc}") from None
         log.debug("hook[%s]: triggered by event %r", name, event)
         try:
-            proc = subprocess.run(
-                [command, *args], cwd=st.base_path or None, capture_output=True, text=True, check=False
-            )
+            proc = children.run([command, *args], cwd=st.base_path or None)
         except OSError as exc:
             raise HookError(f"hook[{name}]: command `{command}` failed: {exc.strerror}") from None
         output = proc.stdout + proc.stderr

@@ -134,9 +134,15 @@ def run_parallel(jobs: Sequence[Callable[[], T]], concurrency: int, labels: Sequ
         if len(jobs) <= 1:
             return [run(i, job) for i, job in enumerate(jobs)]
         workers = concurrency if concurrency > 0 else min(len(jobs), 2 * (os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
             futures = [pool.submit(run, i, job) for i, job in enumerate(jobs)]
             return [future.result() for future in futures]
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C or SIGTERM: start nothing more
+            raise
+        finally:
+            pool.shutdown(wait=True)
 
 
 def escape(value: str) -> str:

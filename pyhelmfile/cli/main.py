@@ -116,16 +116,24 @@ def _configure_logging(opts: GlobalOptions) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; expected failures become one line on stderr and an exit code."""
+    from pyhelmfile.children import Terminated, handle_termination
     from pyhelmfile.errors import PyhelmfileError
 
+    handle_termination()
     try:
         rv = cli.main(args=argv, prog_name="pyhelmfile", standalone_mode=False)
     except PyhelmfileError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, Terminated):  # click turns KeyboardInterrupt into Abort
+            click.echo(f"Terminated ({exc.__cause__.name}).", err=True)
+            sys.exit(exc.__cause__.exit_code)
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except Terminated as exc:
+        click.echo(f"Terminated ({exc.name}).", err=True)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from pyhelmfile import children
 from pyhelmfile.errors import HelmError
 from pyhelmfile.helm.version import HelmVersion, detect_version
 
@@ -91,7 +91,7 @@ class Helm:
         argv = self.argv(args)
         env = {**os.environ, **self.env} if self.env else None
         try:
-            proc = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, cwd=self.cwd, check=False)
+            proc = children.run(argv, stdin=stdin, env=env, cwd=self.cwd)
         except FileNotFoundError:
             raise HelmError(f"helm binary not found: {self.binary}") from None
         result = HelmResult(tuple(argv), proc.returncode, proc.stdout, proc.stderr)

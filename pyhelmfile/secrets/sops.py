@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import subprocess
 
+from pyhelmfile import children
 from pyhelmfile.errors import SecretsError
 
 
@@ -18,14 +18,14 @@ def decrypt(path: str, sops_binary: str = "sops", fmt: str = "", *, data: bytes 
     if fmt:
         argv += ["--input-type", fmt, "--output-type", fmt]
     try:
-        proc = subprocess.run([*argv, path], input=data, capture_output=True, env=env, check=False)
+        proc = children.run([*argv, path], stdin=data, env=env, text=False)
     except FileNotFoundError:
         raise SecretsError(f"sops binary not found: {sops_binary}") from None
     if proc.returncode != 0:
         stderr = proc.stderr.decode("utf-8", "replace")
         reason = " ".join(line.strip() for line in stderr.strip().splitlines() if line.strip())
         raise SecretsError(f"failed to decrypt: {reason}")
-    return proc.stdout
+    return bytes(proc.stdout)
 
 
 def decrypt_file(path: str, sops_binary: str = "sops") -> str:
