@@ -146,17 +146,24 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 # moto's WSGI app behind a lock: requests are handled one at a time, which makes its
 # conditional writes (If-Match / If-None-Match on PutObject) atomic, as they are on S3.
+# GET /_requests answers how many API calls it served, by X-Amz-Target (or S3 method and path).
 _MOTO_SERVER = textwrap.dedent(
     """
-    import sys, threading
+    import collections, json, sys, threading
     from werkzeug.serving import make_server
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 
     app = DomainDispatcherApplication(create_backend_app)
     lock = threading.Lock()
+    counts = collections.Counter()
 
     def serialised(environ, start_response):
+        if environ.get("PATH_INFO") == "/_requests":
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [json.dumps(counts).encode()]
+        target = environ.get("HTTP_X_AMZ_TARGET") or f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO')}"
         with lock:
+            counts[target] += 1
             return list(app(environ, start_response))
 
     # port 0: the kernel picks a free port while binding, so parallel test workers cannot race for one
@@ -203,6 +210,26 @@ class S3Server:
 
     def keys(self, bucket: str) -> list[str]:
         return sorted(o["Key"] for o in self.client().list_objects_v2(Bucket=bucket).get("Contents", []))
+
+    def aws(self, service: str):  # type: ignore[no-untyped-def]
+        """A boto3 client of another moto service on the same endpoint (ssm, secretsmanager, sts, ...)."""
+        import boto3
+
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name="us-east-1",
+        )
+
+    def requests(self) -> dict[str, int]:
+        """How many API calls the server has answered, by operation (X-Amz-Target, or S3's method and path)."""
+        import json
+
+        with urllib.request.urlopen(self.endpoint + "/_requests", timeout=10) as response:
+            counts: dict[str, int] = json.load(response)
+        return counts
 
 
 @contextmanager
