@@ -26,6 +26,7 @@ from pyhelmfile.app.prepare import (
     run_parallel,
 )
 from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.errors import ConfigError
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec
@@ -34,11 +35,42 @@ from pyhelmfile.state.spec import ReleaseSpec
 @dataclass
 class TemplateOptions(ReleaseCommandOptions):
     output_dir: str = ""
+    output_dir_template: str = ""
     include_crds: bool = False
     skip_tests: bool = False
     validate: bool = False
     kube_version: str = ""
     show_only: list[str] = field(default_factory=list)
+
+
+# helmfile's default for `template --output-dir`: a directory per state file and release
+DEFAULT_OUTPUT_DIR_TEMPLATE = "{{ .OutputDir }}/{{ .State.BaseName }}-{{ .State.AbsPathSHA1 }}-{{ .Release.Name}}"
+
+
+def release_output_dir(st: HelmState, release: ReleaseSpec, output_dir: str, template: str) -> str:
+    """helmfile's GenerateOutputDir: where helm template writes a release's manifests, relative to the state
+    file's directory (helm runs there) unless absolute."""
+    import hashlib
+
+    from pyhelmfile import gotmpl
+    from pyhelmfile.app.hooks import release_struct
+
+    name = os.path.basename(st.file_path)  # helmfile loads each state file from within its directory
+    absolute = os.path.abspath(st.file_path)
+    state = {
+        "BaseName": os.path.splitext(name)[0],
+        "Path": name,
+        "AbsPath": absolute,
+        "AbsPathSHA1": hashlib.sha1(absolute.encode()).hexdigest()[:8],
+    }
+    try:
+        parsed = gotmpl.Template("output-dir", template or DEFAULT_OUTPUT_DIR_TEMPLATE, {})
+    except gotmpl.TemplateError:
+        raise ConfigError("parsing output-dir template") from None
+    try:
+        return str(parsed.execute({"OutputDir": output_dir, "State": state, "Release": release_struct(release)}))
+    except gotmpl.TemplateError as exc:
+        raise ConfigError(f"executing output-dir template: {exc}") from None
 
 
 def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: TemplateOptions) -> list[str]:
@@ -62,8 +94,10 @@ def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: 
         flags += ["--namespace", release.namespace]
     flags += prep.values_flags(st, release)
     flags += cli_values_flags(st.base_path, opts.values_files, opts.set_values)
-    if opts.output_dir:
-        flags += ["--output-dir", os.path.abspath(opts.output_dir)]
+    if opts.output_dir or opts.output_dir_template:
+        directory = release_output_dir(st, release, opts.output_dir, opts.output_dir_template)
+        os.makedirs(os.path.join(st.base_path, directory), exist_ok=True)  # helm runs in the state's directory
+        flags += ["--output-dir", directory]
     if opts.validate:
         flags.append("--validate")
     if opts.include_crds:
@@ -94,7 +128,7 @@ def template(opts: RunOptions, topts: TemplateOptions, write: Callable[[str], ob
             labels = [f"Templating release={r.name}" for r in to_render]
             for release, out in zip(to_render, run_parallel(jobs, topts.concurrency, labels), strict=True):
                 log.info("Templating release=%s, chart=%s", release.name, prep.chart(st, release))
-                if topts.output_dir:
+                if topts.output_dir or topts.output_dir_template:
                     if out.strip():
                         log.info("%s", out.rstrip("\n"))
                 elif out:

@@ -18,7 +18,13 @@ from pyhelmfile.cli.options import (
 @click.command("template")
 @release_command_flags("helm template")
 @post_renderer_flags
-@click.option("--output-dir", default="", help="Write manifests into this directory (helm template --output-dir).")
+@click.option("--output-dir", default="", help="Write manifests under this directory, a directory per release.")
+@click.option(
+    "--output-dir-template",
+    default="",
+    help="Go template of each release's directory (default: {{ .OutputDir }}/{{ .State.BaseName }}-"
+    "{{ .State.AbsPathSHA1 }}-{{ .Release.Name}}).",
+)
 @click.option("--include-crds", is_flag=True, help="Include CRDs in the output.")
 @click.option("--skip-tests", is_flag=True, help="Leave test manifests out.")
 @click.option("--validate", is_flag=True, help="Validate manifests against the cluster (needs one).")
