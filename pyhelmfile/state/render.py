@@ -30,9 +30,13 @@ def _funcs(base_dir: str, pre_render: bool, workdir: str) -> FuncMap:
     `ref+sops://`) against `workdir`: helmfile runs in the state file's directory.
     """
     from pyhelmfile.gotmpl.funcs import helmfile_funcs
-    from pyhelmfile.secrets.vals import runtime
 
-    return helmfile_funcs(base_dir, pre_render=pre_render, secret_refs=runtime().evaluator(workdir))
+    def secret_refs(values: dict[str, Any]) -> dict[str, Any]:
+        from pyhelmfile.secrets.vals import runtime  # only when a template uses secret references
+
+        return runtime().evaluator(workdir)(values)
+
+    return helmfile_funcs(base_dir, pre_render=pre_render, secret_refs=secret_refs)
 
 
 @functools.lru_cache(maxsize=64)

@@ -57,11 +57,11 @@ def render_values_file(st: HelmState, release: ReleaseSpec, path: str) -> str:
 
 
 def _render_values_file(st: HelmState, release: ReleaseSpec, path: str) -> tuple[str, bool]:
-    """The values file's text, and whether vals references were evaluated in it."""
+    """The values file's text, and whether it holds values of vals references (evaluated in it or by its template)."""
     data = release_template_data(st, release, st.rendered_values)
     text = Renderer(os.path.dirname(path), data, workdir=st.base_path).render_file(path)
     if "ref+" not in text:
-        return text, False
+        return text, path.endswith(".gotmpl") and _calls_secret_functions(path)
     try:
         loaded = goyaml.load(text)
     except goyaml.YAMLError:
@@ -69,6 +69,13 @@ def _render_values_file(st: HelmState, release: ReleaseSpec, path: str) -> tuple
     if not isinstance(loaded, dict):
         return text, False
     return goyaml.dump(_eval_refs(st, loaded, path)), True
+
+
+def _calls_secret_functions(path: str) -> bool:
+    """A template that fetches secrets (fetchSecretValue, expandSecretRefs) renders them into its document."""
+    with open(path, encoding="utf-8") as fh:
+        source = fh.read()
+    return "fetchSecretValue" in source or "expandSecretRefs" in source
 
 
 def _eval_refs(st: HelmState, values: dict[str, Any], source: str) -> dict[str, Any]:

@@ -314,3 +314,16 @@ def test_region_and_profile_parameters(tools: Toolchain, aws: tuple[S3Server, st
     assert yaml.safe_load((root / "out.yaml").read_text()) == {"eu": "eu-admin", "us": "admin", "profile": "admin"}
     run, _ = _failing(tools, server, tmp_path, "a: ref+awsssm://linoapp/db/user?profile=nosuch\n")
     assert_one_line_error(run, "values.yaml", "awsssm://linoapp/db/user?profile=nosuch", "nosuch")
+
+
+def test_role_arn_assumes_the_role(tools: Toolchain, aws: tuple[S3Server, str], tmp_path: Path) -> None:
+    """?role_arn= reads with the credentials STS gives for the role (moto's STS on the same endpoint)."""
+    server, _ = aws
+    before = server.requests()
+    values = "a: ref+awsssm://linoapp/db/user?role_arn=arn:aws:iam::123456789012:role/deployer\n"
+    run, root = _failing(tools, server, tmp_path, values)
+    assert run.returncode == 0, run.stderr
+    assert yaml.safe_load((root / "out.yaml").read_text()) == {"a": "admin"}
+    calls = _requests_delta(server, before)
+    assert calls.get("POST /") == 1, calls  # sts:AssumeRole (a query-protocol call, no X-Amz-Target)
+    assert calls.get("AmazonSSM.GetParameter") == 1, calls
