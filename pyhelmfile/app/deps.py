@@ -10,7 +10,6 @@ update`, and its Chart.lock, sorted by name, becomes `helmfile.lock` beside the 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import tempfile
@@ -20,12 +19,10 @@ from typing import Any
 from pyhelmfile import __version__, goyaml, log
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.prepare import Preparation, PrepareOptions
-from pyhelmfile.app.repos import repositories
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import HelmError
 from pyhelmfile.helm.charts import chart_key, chart_path, update_dependencies
 from pyhelmfile.helm.exec import Helm
-from pyhelmfile.helm.repos import add_repository
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.lock import RemoteChart, lock_file_path, lock_name, remote_charts
 from pyhelmfile.state.release import desired
@@ -104,10 +101,7 @@ def deps(opts: RunOptions, dopts: DepsOptions) -> None:
         def update(st: HelmState) -> bool:
             helm = prep.helm(st)
             if not dopts.skip_repos:
-                plain = dataclasses.replace(helm, extra_args=())  # repositories are added without --args
-                for repo in (r for r in repositories(st) if r.name not in prep.added):
-                    add_repository(plain, repo, os.environ)
-                    prep.added.add(repo.name)
+                prep.add_repositories(st, helm)
             for release in (r for r in st.spec.releases if desired(r)):
                 chart = release.chart_path_or_name()
                 directory = chart_path(chart, st.base_path)

@@ -28,6 +28,7 @@ class RunOptions:
     skip_deps: bool = False  # no `helm repo add`, no dependency builds (every command that prepares charts)
     skip_refresh: bool = False  # no `helm repo add`/`repo update`; dependency builds with --skip-refresh
     oci_plain_http: bool = False  # `--plain-http` for OCI registries (helm 4 needs it for http-only ones)
+    disable_force_update: bool = False  # `helm repo add` without --force-update
     v1_mode: bool = field(default_factory=lambda: os.environ.get("HELMFILE_V1MODE", "").lower() == "true")
 
     @property

@@ -313,10 +313,7 @@ class Preparation:
         skip_deps = self.popts.skip_deps or self.opts.skip_deps
         skip_repos = skip_deps or self.opts.skip_refresh
         if not skip_repos:
-            for repo in repositories(st):
-                if repo.name not in self.added:
-                    add_repository(helm, repo, os.environ)  # `repo add` fetches a fresh index
-                    self.added.add(repo.name)
+            self.add_repositories(st, helm)
         builds: dict[str, ReleaseSpec] = {}
         downloads: list[Callable[[], None]] = []
         labels: list[str] = []
@@ -357,6 +354,15 @@ class Preparation:
             ],
         )
         self.built.update(builds)
+
+    def add_repositories(self, st: HelmState, helm: Helm) -> None:
+        """`helm repo add` (which fetches a fresh index) of each of the state's repositories not added yet this run;
+        without --args, which helmfile gives only to release commands."""
+        plain = dataclasses.replace(helm, extra_args=())
+        for repo in repositories(st):
+            if repo.name not in self.added:
+                add_repository(plain, repo, os.environ, force_update=not self.opts.disable_force_update)
+                self.added.add(repo.name)
 
     def download_dir(self) -> str:
         """Where charts are downloaded: fetch's --output-dir, else a private temporary directory."""

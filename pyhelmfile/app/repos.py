@@ -48,7 +48,7 @@ def sync_repos(opts: RunOptions, args: str = "") -> list[str]:
             for repo in repositories(st):
                 if repo.name in added:
                     continue
-                add_repository(helm, repo, os.environ)
+                add_repository(helm, repo, os.environ, force_update=not opts.disable_force_update)
                 added.append(repo.name)
             return True
 

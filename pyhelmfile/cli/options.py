@@ -20,6 +20,10 @@ class GlobalOptions(RunOptions):
     log_level: str = "info"
     color: bool | None = None
     interactive: bool = False
+    # accepted for helmfile's command lines; nothing in pyhelmfile depends on them
+    enable_live_output: bool = False
+    strip_args_values_on_exit_error: bool = False
+    kustomize_binary: str = ""
 
 
 # click parameter name -> GlobalOptions field, where they differ
@@ -103,6 +107,17 @@ add_global_flags = flag_group(
     click.option(
         "--oci-plain-http", is_flag=True, help="Plain HTTP for OCI registries (helm 4 needs it for http-only ones)."
     ),
+    click.option("--disable-force-update", is_flag=True, help='"helm repo add" without --force-update.'),
+    # helmfile's flags that need nothing from pyhelmfile, accepted so that its command lines work unchanged
+    click.option(
+        "--enable-live-output", is_flag=True, help="Accepted for compatibility: helm's output is shown as each ends."
+    ),
+    click.option(
+        "--strip-args-values-on-exit-error",
+        is_flag=True,
+        help="Accepted for compatibility: values of --set and passwords are always masked in errors.",
+    ),
+    click.option("--kustomize-binary", "-k", default="", help="Accepted for compatibility (kustomize is not used)."),
 )
 
 

@@ -37,8 +37,10 @@ def credentials(repo: Repository, environ: Mapping[str, str]) -> tuple[str, str]
     )
 
 
-def add_repository(helm: Helm, repo: Repository, environ: Mapping[str, str]) -> None:
-    """`helm repo add` (or `helm registry login` for OCI); the password goes on stdin."""
+def add_repository(helm: Helm, repo: Repository, environ: Mapping[str, str], *, force_update: bool = True) -> None:
+    """`helm repo add` (or `helm registry login` for OCI); the password goes on stdin.
+
+    force_update=False (helmfile's --disable-force-update) leaves out `--force-update`."""
     username, password = credentials(repo, environ)
     if repo.oci:
         _registry_login(helm, repo, username, password)
@@ -51,7 +53,7 @@ def add_repository(helm: Helm, repo: Repository, environ: Mapping[str, str]) -> 
         log.warning("ERROR: unknown type '%s' for repository %s", repo.managed, repo.name)
         return
     args = ["repo", "add", repo.name, repo.url]
-    if helm.version >= _FORCE_UPDATE_SINCE:
+    if force_update and helm.version >= _FORCE_UPDATE_SINCE:
         args.append("--force-update")
     if repo.cert_file and repo.key_file:
         args += ["--cert-file", repo.cert_file, "--key-file", repo.key_file]

@@ -122,3 +122,16 @@ def test_progress_on_a_terminal_leaves_the_manifests_alone(tools: Toolchain, exa
     assert "\x1b[" in drawn.terminal and "\x1b[" not in piped.stderr
     quiet = run_on_terminal([*args[:-1], "-q", "template"], env=env, cwd=copy_example(tmp_path / "quiet"))
     assert quiet.stdout == piped.stdout and quiet.terminal == ""
+
+
+def test_disable_force_update_leaves_an_existing_repository_alone(
+    tools: Toolchain, example_repo: str, tmp_path: Path
+) -> None:
+    env = tmp_env(tmp_path)
+    run_pyhelmfile(tools, project(tmp_path / "added", example_repo), "repos", env=env).check()
+    moved = project(tmp_path / "moved", f"http://127.0.0.1:{closed_port()}")
+    # --force-update (helmfile's default): helm re-adds the name and tries the new address
+    forced = run_pyhelmfile(tools, moved, "repos", env=env)
+    assert forced.returncode == 1 and "connection refused" in forced.stderr
+    kept = run_pyhelmfile(tools, moved, "--disable-force-update", "repos", env=env)
+    assert kept.returncode == 1 and "repository name (linoapp) already exists" in kept.stderr, kept.stderr
