@@ -21,6 +21,9 @@ from pyhelmfile.cli.options import GlobalOptions, add_global_flags, apply_flags
 COMMANDS: dict[str, str] = {
     "apply": "pyhelmfile.cli.apply:apply_command",
     "build": "pyhelmfile.cli.build:build_command",
+    "cache": "pyhelmfile.cli.cache:cache",
+    "charts": "pyhelmfile.cli.apply:sync_command",  # helmfile's deprecated name of sync
+    "completion": "pyhelmfile.cli.completion:completion",
     "bump": "pyhelmfile.cli.bump:bump",
     "chart": "pyhelmfile.cli.chart:chart",
     "delete": "pyhelmfile.cli.destroy:delete_command",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,42 @@ def test_os_errors_are_one_line(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert proc.stderr.strip() == "error: No such file or directory: /proc/nope"
+
+
+def _pyhelmfile(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pyhelmfile", *args], capture_output=True, text=True, env={**os.environ, **env}
+    )
+
+
+def test_completion_script_and_answers() -> None:
+    script = _pyhelmfile("completion", "bash")
+    assert script.returncode == 0 and "_PYHELMFILE_COMPLETE=bash_complete" in script.stdout
+    # what the script asks for when the user types `pyhelmfile tem<TAB>` and `pyhelmfile template --inc<TAB>`
+    words = _pyhelmfile(_PYHELMFILE_COMPLETE="bash_complete", COMP_WORDS="pyhelmfile tem", COMP_CWORD="1")
+    assert words.stdout.split() == ["plain,template"]
+    flags = _pyhelmfile(_PYHELMFILE_COMPLETE="bash_complete", COMP_WORDS="pyhelmfile template --inc", COMP_CWORD="2")
+    assert sorted(flags.stdout.split()) == [
+        "plain,--include-crds",
+        "plain,--include-needs",
+        "plain,--include-transitive-needs",
+    ]
+    assert _pyhelmfile("completion", "tcsh").returncode == 2
+
+
+def test_cache_info_and_cleanup(tmp_path: Path) -> None:
+    verdicts = tmp_path / "pyhelmfile" / "verdicts"
+    verdicts.mkdir(parents=True)
+    (verdicts / ".key").write_bytes(b"k" * 32)
+    (verdicts / "ab12").write_text("x" * 10)
+    (verdicts / "cd34").write_text("y" * 5)
+    info = _pyhelmfile("cache", "info", XDG_CACHE_HOME=str(tmp_path))
+    assert info.stdout.splitlines() == [f"cache directory: {verdicts}", "remembered verdicts: 2 (15 bytes)"]
+    assert _pyhelmfile("cache", "cleanup", XDG_CACHE_HOME=str(tmp_path)).returncode == 0
+    assert not verdicts.exists()
+    assert "remembered verdicts: 0 (0 bytes)" in _pyhelmfile("cache", "info", XDG_CACHE_HOME=str(tmp_path)).stdout
+
+
+def test_charts_is_the_old_name_of_sync() -> None:
+    result = CliRunner().invoke(cli, ["charts", "--help"])
+    assert result.exit_code == 0 and "Usage: cli charts" in result.output and "--sync-args" in result.output
