@@ -11,11 +11,13 @@ and the main thread unwinds as on Ctrl-C.
 from __future__ import annotations
 
 import signal
-import subprocess
 import threading
 from collections.abc import Mapping, Sequence
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import subprocess  # imported where a child starts: the handler is installed on every start-up
 
 _live: set[subprocess.Popen[Any]] = set()
 _lock = threading.Lock()
@@ -43,6 +45,8 @@ def run(
 ) -> subprocess.CompletedProcess[Any]:
     """subprocess.run(argv, input=stdin, capture_output=True, text=text), with the child known to the signal
     handler."""
+    import subprocess
+
     proc = subprocess.Popen(
         list(argv),
         stdin=subprocess.PIPE if stdin is not None else None,
