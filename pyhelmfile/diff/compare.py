@@ -14,6 +14,7 @@ see placeholders unless `show_secrets`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -111,8 +112,17 @@ def compare(
             re.compile(pattern)
         except re.error as exc:
             raise ConfigError(f"invalid suppress-output-line-regex {pattern!r}: {exc}") from None
-    old = parse_manifests(old_manifest, namespace, include_tests=include_tests, include_hooks=include_hooks)
-    new = parse_manifests(new_manifest, namespace, include_tests=include_tests, include_hooks=include_hooks)
+    # one memo for both sides: what did not change (usually everything) is read once
+    memo: dict[str, list[Resource]] = {}
+    parse = functools.partial(
+        parse_manifests,
+        default_namespace=namespace,
+        include_tests=include_tests,
+        include_hooks=include_hooks,
+        memo=memo,
+    )
+    old = parse(old_manifest)
+    new = parse(new_manifest)
     changes = compare_resources(
         old, new, show_secrets=show_secrets, suppress_secrets=suppress_secrets, suppressed_kinds=suppressed_kinds
     )
@@ -175,6 +185,8 @@ def changed_paths(old: Resource, new: Resource) -> list[str]:
 
 def same_object(a: Any, b: Any) -> bool:
     """Whether two normalised objects are equal, telling true from 1 and 1 from 1.0 (== does not)."""
+    if a is b:
+        return True  # a document both sides hold is parsed once (NaN counts as equal to itself here too)
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):

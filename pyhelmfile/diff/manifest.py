@@ -126,36 +126,61 @@ class Resource:
 
 
 def parse_manifests(
-    text: str, default_namespace: str, *, include_tests: bool = False, include_hooks: bool = True
+    text: str,
+    default_namespace: str,
+    *,
+    include_tests: bool = False,
+    include_hooks: bool = True,
+    memo: dict[str, list[Resource]] | None = None,
 ) -> dict[str, Resource]:
     """The resources of a helm manifest stream by key (helm-diff's manifest.Parse).
 
     Empty and comment-only documents are dropped, `*List` kinds are flattened into their
     items, test hooks are dropped unless `include_tests` (all hooks unless `include_hooks`).
     A key seen twice is a ManifestError naming it. The result keeps the stream's order.
+
+    `memo` (document text -> its resources) is shared by streams parsed with the same default
+    namespace, so that a document both sides of a diff hold is read once (resources are never
+    changed after parsing, so sharing them is safe).
     """
     result: dict[str, Resource] = {}
     for doc in _split(text):
         content = doc.strip()
         if not content:
             continue
-        source = _source(content)
-        try:
-            loaded = goyaml.load(content)
-        except goyaml.YAMLError as exc:
-            where = f" (line {line} of its document)" if (line := goyaml.error_line(exc)) else ""
-            raise ManifestError(
-                f"cannot parse {source or 'a manifest document'}{where}: {goyaml.error_message(exc)}"
-            ) from None
-        for res in _resources(loaded, source, default_namespace):
+        found = memo.get(content) if memo is not None else None
+        if found is None:
+            found = _parse_document(content, default_namespace)
+            if memo is not None:
+                memo[content] = found
+        for res in found:
             if res.is_test and not include_tests:
                 continue
             if res.is_hook and not include_hooks:
                 continue
             if res.key in result:
-                raise ManifestError(f'duplicate resource "{res.key}" in the manifest' + _from(source))
+                raise ManifestError(f'duplicate resource "{res.key}" in the manifest' + _from(res.source))
             result[res.key] = res
     return result
+
+
+def _parse_document(content: str, default_namespace: str) -> list[Resource]:
+    source = _source(content)
+    try:
+        # the fast reader for what manifests hold; what it leaves aside, and every error, is load's
+        plain = goyaml.load_plain(content, floats=_normal_float)
+    except (goyaml.NotPlain, goyaml.YAMLError):
+        pass
+    else:
+        return _resources(plain, source, default_namespace, normal=True)
+    try:
+        loaded = goyaml.load(content)
+    except goyaml.YAMLError as exc:
+        where = f" (line {line} of its document)" if (line := goyaml.error_line(exc)) else ""
+        raise ManifestError(
+            f"cannot parse {source or 'a manifest document'}{where}: {goyaml.error_message(exc)}"
+        ) from None
+    return _resources(loaded, source, default_namespace)
 
 
 def make_resource(obj: Any, *, source: str = "", default_namespace: str = "") -> Resource:
@@ -231,11 +256,16 @@ def _normal(value: Any) -> Any:
     if isinstance(value, list):
         return [_normal(v) for v in value]
     if isinstance(value, float):
-        return goyaml.resolve_number(goyaml.dump(value).rstrip("\n"))
+        return _normal_float(value)
     return value
 
 
-def _resources(loaded: Any, source: str, default_namespace: str) -> list[Resource]:
+def _normal_float(value: float) -> Any:
+    return goyaml.resolve_number(goyaml.dump(value).rstrip("\n"))
+
+
+def _resources(loaded: Any, source: str, default_namespace: str, *, normal: bool = False) -> list[Resource]:
+    """The document's resources; `normal`: `loaded` is already as _normal gives it."""
     if loaded is None:
         return []  # only comments: a template that rendered nothing
     if not isinstance(loaded, dict):
@@ -252,9 +282,9 @@ def _resources(loaded: Any, source: str, default_namespace: str) -> list[Resourc
             raise ManifestError(f"{kind}'s items are not a list{_from(source)}")
         out: list[Resource] = []
         for item in items:
-            out.extend(_resources(item, source, default_namespace))
+            out.extend(_resources(item, source, default_namespace, normal=normal))
         return out
-    obj = _normal(loaded)  # the object is exactly what its text says
+    obj = loaded if normal else _normal(loaded)  # the object is exactly what its text says
     meta = _metadata(obj)
     ann = _annotations(obj)
     hooks = tuple(h.strip() for h in _text(ann.get(HOOK_ANNOTATION)).split(",") if h.strip())

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from pyhelmfile.diff.manifest import make_resource, parse_manifests
+from pyhelmfile.diff.manifest import Resource, make_resource, parse_manifests
 from pyhelmfile.errors import ManifestError
+from tests.unit.diff.conftest import replace_once
 
 WEBAPP_KEYS = [
     "shop, demo-creds, Secret (v1)",
@@ -166,3 +167,30 @@ def test_errors_never_quote_the_manifest() -> None:
     with pytest.raises(ManifestError) as err:
         parse_manifests("# Source: c/t.yaml\nczNjcjN0\n", "ns")
     assert "czNjcjN0" not in str(err.value)
+
+
+def test_documents_either_reader_takes_give_the_same_objects() -> None:
+    """Merge keys and explicit tags go to the full reader; the objects are as plain and normalised."""
+    fast = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: '1'\n  z: '2'\nreplicas: 2.0\n"
+    merged = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nbase: &b {x: '1'}\n"
+        "data:\n  <<: *b\n  z: !!str 2\nreplicas: 2.0\n"
+    )
+    fast_obj = parse_manifests(fast, "ns")["ns, a, ConfigMap (v1)"].obj
+    merged_obj = parse_manifests(merged, "ns")["ns, a, ConfigMap (v1)"].obj
+    assert fast_obj["data"] == merged_obj["data"] == {"x": "1", "z": "2"}
+    assert fast_obj["replicas"] == merged_obj["replicas"] == 2  # 2.0 is written `2`, which reads back as an int
+    assert type(fast_obj["replicas"]) is type(merged_obj["replicas"]) is int
+    assert type(merged_obj["data"]) is dict
+
+
+def test_a_memo_reads_a_document_both_streams_hold_once(webapp: str) -> None:
+    memo: dict[str, list[Resource]] = {}
+    old = parse_manifests(webapp, "shop", memo=memo)
+    changed = replace_once(webapp, "name: demo-a\n", "name: demo-a2\n")  # one item of a List
+    new = parse_manifests(changed, "shop", memo=memo)
+    assert old["shop, demo-web, Deployment (apps)"] is new["shop, demo-web, Deployment (apps)"]
+    assert "shop, demo-a, ConfigMap (v1)" not in new and "shop, demo-a2, ConfigMap (v1)" in new
+    assert list(old) == WEBAPP_KEYS
+    with_tests = parse_manifests(webapp, "shop", include_tests=True, memo=memo)  # the memo holds them unfiltered
+    assert len(with_tests) == len(WEBAPP_KEYS) + 1
