@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyhelmfile import log
 from pyhelmfile.app import hooks, verdicts
@@ -38,6 +40,8 @@ from pyhelmfile.state.spec import ReleaseSpec
 if TYPE_CHECKING:
     from pyhelmfile.diff.compare import ReleaseDiff
     from pyhelmfile.kube.releases import DeployedRelease
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -82,13 +86,33 @@ class StatePlan:
     changes: dict[str, Change]  # by release id
 
 
+class _Memo:
+    """Facts about chart directories that a plan's releases share, worked out once per plan, not per release
+    (50 releases of four charts read four Chart.yaml files, not 50). Thread-safe; a rare race computes twice."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[tuple[str, str], Any] = {}
+
+    def get(self, what: str, path: str, compute: Callable[[str], T]) -> T:
+        key = (what, os.path.normpath(path))
+        with self._lock:
+            if key in self._found:
+                return typing.cast(T, self._found[key])
+        value = compute(path)
+        with self._lock:
+            self._found[key] = value
+        return value
+
+
 def chart_metadata(chart_dir: str) -> tuple[str, str]:
     """A local chart's (name, version) from Chart.yaml; ('', '') when unreadable."""
     import yaml
 
     try:
         with open(os.path.join(chart_dir, "Chart.yaml"), encoding="utf-8") as fh:
-            meta = yaml.safe_load(fh) or {}
+            text = fh.read()
+        meta = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # safe_load, in C
     except (OSError, yaml.YAMLError):
         return "", ""
     return str(meta.get("name", "")), str(meta.get("version", ""))
@@ -99,12 +123,12 @@ def exact_version(version: str) -> bool:
     return bool(version) and all(c.isalnum() or c in ".-+" for c in version.lstrip("v"))
 
 
-def new_chart(st: HelmState, release: ReleaseSpec) -> str:
+def new_chart(st: HelmState, release: ReleaseSpec, memo: _Memo | None = None) -> str:
     """The chart name-version the release would get, when it can be known without helm."""
     chart = release.chart_path_or_name()
     path = chart_path(chart, st.base_path)
     if os.path.isdir(path):
-        name, version = chart_metadata(path)
+        name, version = memo.get("metadata", path, chart_metadata) if memo else chart_metadata(path)
         return f"{name}-{version}" if name else ""
     if exact_version(release.version):
         return f"{chart.rstrip('/').rsplit('/', 1)[-1]}-{release.version}"
@@ -156,19 +180,30 @@ def _secret_paths(documents: list[Any]) -> set[str]:
     return paths
 
 
+@dataclass
+class _Known:
+    """What known_verdict worked out for a release whose verdict it did not know, so it is not done twice."""
+
+    values: Values
+    chart: str | None = None  # the chart argument `key` was computed for (None: no key computed)
+    key: str | None = None
+
+
 def diff_release(
     prep: Preparation,
     clusters: Clusters,
     helm: Helm,
     target: Target,
     dopts: DiffOptions,
-    values: tuple[list[Any], list[str]] | None = None,
+    known: _Known | None = None,
+    memo: _Memo | None = None,
 ) -> Change:
     """Render one release against its cluster and compare with what is deployed."""
     from pyhelmfile.diff.compare import ReleaseDiff, compare
     from pyhelmfile.state.values import merged_values
 
     deployed = clusters.deployed(target)
+    old_manifest = deployed.full_manifest() if deployed is not None else ""
     release, st = target.release, target.st
     shown: dict[str, Any] = {
         "show_secrets": dopts.show_secrets,
@@ -178,17 +213,22 @@ def diff_release(
         or st.spec.helm_defaults.suppress_output_line_regex,
     }
     if not desired(release):
-        old = deployed.full_manifest() if deployed else ""
-        diff = compare(release.name, target.namespace, target.context, old, "", to_delete=deployed is not None, **shown)
+        diff = compare(
+            release.name, target.namespace, target.context, old_manifest, "", to_delete=deployed is not None, **shown
+        )
         return Change(target, deployed, diff, "delete" if deployed else "none")
-    documents, values_flags = values if values is not None else prep.release_values(st, release)
+    documents, values_flags = known.values if known is not None else prep.release_values(st, release)
     if not dopts.compare or (deployed is None and dopts.skip_diff_on_install):
         diff = ReleaseDiff(release.name, target.namespace, target.context, [], installed=deployed is not None)
         return Change(target, deployed, diff, "upgrade" if deployed else "install", values_flags)
     flags = template_flags(target, clusters, values_flags, dopts, upgrade=deployed is not None)
     chart = prep.chart(st, release)
-    key = _verdict_key(helm, target, chart, flags) if deployed is not None else None
-    if deployed is not None and verdicts.unchanged(key, deployed.full_manifest()):
+    key = None
+    if deployed is not None:
+        # the same flags and chart as known_verdict's (preparing the chart may have changed the chart argument)
+        same = known is not None and known.chart == chart
+        key = known.key if same and known is not None else _verdict_key(helm, target, chart, flags, memo)
+    if deployed is not None and verdicts.unchanged(key, old_manifest):
         log.debug("release=%s: inputs and deployed manifest as when last compared: no changes", release.name)
         diff = ReleaseDiff(release.name, target.namespace, target.context, [], installed=True)
         return Change(target, deployed, diff, "none", values_flags, None, key)
@@ -200,10 +240,10 @@ def diff_release(
         release.name,
         target.namespace,
         target.context,
-        deployed.full_manifest(),
+        old_manifest,
         rendered,
         old_chart=deployed.chart,
-        new_chart=new_chart(st, release),
+        new_chart=new_chart(st, release, memo),
         old_values=deployed.config,
         new_values=merged_values(documents),
         secret_value_paths=_secret_paths(documents),
@@ -211,22 +251,30 @@ def diff_release(
     )
     action = "upgrade" if diff.changes or diff.chart_change else "none"
     if action == "none":
-        verdicts.remember(key, deployed.full_manifest())
+        verdicts.remember(key, old_manifest)
     return Change(target, deployed, diff, action, values_flags, rendered, key)
 
 
-def _verdict_key(helm: Helm, target: Target, chart: str, flags: list[str]) -> str | None:
-    """Everything `helm template` sees for this release, for app/verdicts.py."""
+def _helm_identity(binary: str) -> tuple[str, str] | None:
+    """The helm binary's path and (size, mtime): a new helm may render differently."""
     import shutil
 
-    if "--post-renderer" in flags:
-        return None  # a program whose own inputs cannot be seen: its verdicts are never remembered
-
-    binary = shutil.which(helm.binary) or helm.binary
+    path = shutil.which(binary) or binary
     try:
-        info = os.stat(binary)
+        info = os.stat(path)
     except OSError:
         return None
+    return path, f"{info.st_size}\0{info.st_mtime_ns}"
+
+
+def _verdict_key(helm: Helm, target: Target, chart: str, flags: list[str], memo: _Memo | None = None) -> str | None:
+    """Everything `helm template` sees for this release, for app/verdicts.py."""
+    if "--post-renderer" in flags:
+        return None  # a program whose own inputs cannot be seen: its verdicts are never remembered
+    found = memo.get("helm", helm.binary, _helm_identity) if memo else _helm_identity(helm.binary)
+    if found is None:
+        return None
+    binary, stamp = found
     chart_dir = chart_path(chart, target.st.base_path)
     if os.path.isdir(chart_dir):
         chart_id = "dir:" + verdicts.chart_digest(chart_dir)
@@ -245,7 +293,8 @@ def _verdict_key(helm: Helm, target: Target, chart: str, flags: list[str]) -> st
         if previous == "--set-file":
             files.append(flag.partition("=")[2])
         stable.append(flag)
-    parts = [binary, str(info.st_size), str(info.st_mtime_ns), *helm.argv([]), chart_id, target.name, *stable]
+    size, mtime = stamp.split("\0")
+    parts = [binary, size, mtime, *helm.argv([]), chart_id, target.name, *stable]
     try:
         return verdicts.inputs_key(parts, files)
     except OSError:
@@ -263,12 +312,17 @@ def plan_state(st: HelmState, prep: Preparation, clusters: Clusters, dopts: Diff
     for target in flat:
         if desired(target.release):
             hooks.trigger(st, target.release, "prepare", dopts.command)
-    # Releases whose "no changes" verdict is known need no repositories, dependency builds or helm.
-    known = run_parallel([functools.partial(known_verdict, prep, clusters, helm, t, dopts) for t in flat], 0)
+    memo = _Memo()
+    # Releases whose "no changes" verdict is known need no repositories, dependency builds or helm. With no
+    # verdict remembered at all (a fresh machine), none can be known: the values are then worked out in the
+    # diff jobs below, beside other releases' helm processes, instead of all of them first.
+    known: list[Change | _Known | None] = [None] * len(flat)
+    if dopts.compare and verdicts.any_remembered():
+        known = run_parallel([functools.partial(known_verdict, prep, clusters, helm, t, dopts, memo) for t in flat], 0)
     changes = {t.id: c for t, c in zip(flat, known, strict=True) if isinstance(c, Change)}
     rest = [(t, c) for t, c in zip(flat, known, strict=True) if not isinstance(c, Change)]
     prep.charts(st, helm, [t.release for t, _ in rest if desired(t.release)])
-    jobs = [functools.partial(diff_release, prep, clusters, helm, t, dopts, values) for t, values in rest]
+    jobs = [functools.partial(diff_release, prep, clusters, helm, t, dopts, k, memo) for t, k in rest]
     labels = [f"Comparing release={t.name}" for t, _ in rest]
     changes.update({t.id: c for (t, _), c in zip(rest, run_parallel(jobs, dopts.concurrency, labels), strict=True)})
     return StatePlan(st, helm, targets, changes)
@@ -278,10 +332,10 @@ Values = tuple[list[Any], list[str]]
 
 
 def known_verdict(
-    prep: Preparation, clusters: Clusters, helm: Helm, target: Target, dopts: DiffOptions
-) -> Change | Values | None:
+    prep: Preparation, clusters: Clusters, helm: Helm, target: Target, dopts: DiffOptions, memo: _Memo | None = None
+) -> Change | _Known | None:
     """A remembered "no changes" for a deployed release whose chart needs no preparation; otherwise
-    the release's values (so they are not decrypted twice) or None."""
+    the release's values (so they are not decrypted twice) and verdict key, or None."""
     release, st = target.release, target.st
     if not desired(release) or not dopts.compare:
         return None
@@ -291,14 +345,18 @@ def known_verdict(
     chart = release.chart_path_or_name()
     chart_dir = chart_path(chart, st.base_path)
     values = prep.release_values(st, release)
-    if os.path.isdir(chart_dir) and not dependencies_satisfied(chart_dir):
-        return values
-    if not os.path.isdir(chart_dir) and not exact_version(release.version):
-        return values
+    local = os.path.isdir(chart_dir)
+    if local and not (
+        memo.get("deps", chart_dir, dependencies_satisfied) if memo else dependencies_satisfied(chart_dir)
+    ):
+        return _Known(values)
+    if not local and not exact_version(release.version):
+        return _Known(values)
     flags = template_flags(target, clusters, values[1], dopts, upgrade=True)
-    key = _verdict_key(helm, target, prep.chart(st, release), flags)
+    chart_arg = prep.chart(st, release)
+    key = _verdict_key(helm, target, chart_arg, flags, memo)
     if not verdicts.unchanged(key, deployed.full_manifest()):
-        return values
+        return _Known(values, chart_arg, key)
     from pyhelmfile.diff.compare import ReleaseDiff
 
     log.debug("release=%s: inputs and deployed manifest as when last compared: no changes", release.name)

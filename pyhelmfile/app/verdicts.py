@@ -109,6 +109,17 @@ def manifest_digest(manifest: str) -> str:
     return hmac.new(secret, manifest.encode(), hashlib.sha256).hexdigest()
 
 
+def any_remembered() -> bool:
+    """Whether any verdict could be known: the cache is on and holds at least one (besides its key)."""
+    if not enabled():
+        return False
+    try:
+        with os.scandir(cache_dir()) as entries:
+            return any(not entry.name.startswith(".") for entry in entries)
+    except OSError:
+        return False
+
+
 def unchanged(key: str | None, deployed_manifest: str) -> bool:
     """True if rendering these inputs is known to reproduce exactly the deployed manifest."""
     if key is None:

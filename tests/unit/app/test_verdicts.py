@@ -66,3 +66,13 @@ def test_disabled_by_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PYHELMFILE_NO_CACHE", "1")
     assert verdicts.inputs_key(["x"], []) is None
     assert not verdicts.unchanged(None, "anything")
+
+
+def test_any_remembered_only_with_a_verdict_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not verdicts.any_remembered()  # no cache directory yet
+    key = verdicts.inputs_key(["helm"], [])  # creates the directory and its key file
+    assert key is not None and not verdicts.any_remembered()
+    verdicts.remember(key, "manifest")
+    assert verdicts.any_remembered()
+    monkeypatch.setenv("PYHELMFILE_NO_CACHE", "1")
+    assert not verdicts.any_remembered()
