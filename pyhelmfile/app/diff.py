@@ -9,6 +9,7 @@ result is what `helm upgrade` would produce), then compare object by object. Rel
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import threading
@@ -232,7 +233,7 @@ def diff_release(
         log.debug("release=%s: inputs and deployed manifest as when last compared: no changes", release.name)
         diff = ReleaseDiff(release.name, target.namespace, target.context, [], installed=True)
         return Change(target, deployed, diff, "none", values_flags, None, key)
-    rendered = helm_in(helm, target).run("template", release.name, chart, *flags).stdout
+    rendered = _template_helm(helm, target).run("template", release.name, chart, *flags).stdout
     if deployed is None:
         diff = compare(release.name, target.namespace, target.context, "", rendered, installed=False, **shown)
         return Change(target, None, diff, "install", values_flags, rendered, None)
@@ -253,6 +254,17 @@ def diff_release(
     if action == "none":
         verdicts.remember(key, old_manifest)
     return Change(target, deployed, diff, action, values_flags, rendered, key)
+
+
+def _template_helm(helm: Helm, target: Target) -> Helm:
+    """helm for `helm template`: a process of a few tenths of a second, where Go's default garbage collection
+    (GOGC=100) costs about a sixth of its CPU for memory it would soon give back anyway. With GOGC=400 (the
+    heap may grow to five times what is live, a few tens of MB here) a diff of 50 releases spends ~0.5 s less
+    CPU. A GOGC the user set is kept."""
+    helm = helm_in(helm, target)
+    if "GOGC" in os.environ or "GOGC" in helm.env:
+        return helm
+    return dataclasses.replace(helm, env={**helm.env, "GOGC": "400"})
 
 
 def _helm_identity(binary: str) -> tuple[str, str] | None:
