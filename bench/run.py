@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -179,6 +180,7 @@ class Sample:
     own_kib: int  # the tool's own peak RSS (wait4's ru_maxrss): exact
     tree_kib: int  # peak of the summed RSS of the tool and every helm/plugin process it runs: sampled
     returncode: int
+    cpu: float = 0.0  # user + system seconds of the tool and every process it waited for (wait4): exact
 
 
 def measure(argv: Sequence[str], cwd: Path, env: dict[str, str], out: Path) -> Sample:
@@ -194,7 +196,8 @@ def measure(argv: Sequence[str], cwd: Path, env: dict[str, str], out: Path) -> S
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; Popen must not wait again
         sampler.stop()
     own = int(usage.ru_maxrss)  # KiB on Linux
-    return Sample(wall, own, max(own, sampler.peak_kib), proc.returncode)
+    cpu = usage.ru_utime + usage.ru_stime  # Linux counts the descendants the tool reaped in its own usage
+    return Sample(wall, own, max(own, sampler.peak_kib), proc.returncode, cpu)
 
 
 # --------------------------------------------------------------------------- tools and environment
@@ -371,7 +374,7 @@ def run_case(
                 problems.append(f"{tool} exited {sample.returncode}: {' / '.join(tail)}")
             elif after is not None and (problem := after(tool, k, sample)):
                 problems.append(f"{tool}: {problem}")
-                sample = Sample(sample.wall, sample.own_kib, sample.tree_kib, -1)
+                sample = dataclasses.replace(sample, returncode=-1)
             if k < 0:
                 outputs[tool] = out
             else:
@@ -709,14 +712,16 @@ def fmt_ratio(ratio: float | None) -> str:
 
 def case_table(results: Sequence[Result]) -> list[str]:
     lines = [
-        "| N | runs | helmfile wall | pyhelmfile wall | ratio | helmfile peak RSS (tree / own) "
-        "| pyhelmfile peak RSS (tree / own) | RSS ratio (tree) | notes |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| N | runs | helmfile wall | pyhelmfile wall | ratio | CPU (helmfile / pyhelmfile / ratio) "
+        "| helmfile peak RSS (tree / own) | pyhelmfile peak RSS (tree / own) | RSS ratio (tree) | notes |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         lines.append(
             f"| {r.n} | {r.runs} | {fmt_time(r.median('helmfile', 'wall'))} "
             f"| {fmt_time(r.median('pyhelmfile', 'wall'))} | {fmt_ratio(r.ratio('wall'))} "
+            f"| {fmt_time(r.median('helmfile', 'cpu'))} / {fmt_time(r.median('pyhelmfile', 'cpu'))} "
+            f"/ {fmt_ratio(r.ratio('cpu'))} "
             f"| {fmt_mem(r.median('helmfile', 'tree_kib'))} / {fmt_mem(r.median('helmfile', 'own_kib'))} "
             f"| {fmt_mem(r.median('pyhelmfile', 'tree_kib'))} / {fmt_mem(r.median('pyhelmfile', 'own_kib'))} "
             f"| {fmt_ratio(r.ratio('tree_kib'))} | {r.note} |"
@@ -776,6 +781,8 @@ def write_report(
         "helmfile, pyhelmfile, helmfile, pyhelmfile. Each cell is the median over the timed runs.",
         "",
         "- wall: fork to exit of the tool's process, including every helm (and helm-diff) process it runs;",
+        "- CPU: user + system time of the tool and every process it ran (wait4; less sensitive to other load than",
+        "  wall time, which on a shared machine also measures the other work);",
         "- peak RSS (tree): the highest sum of resident memory over the tool and all its descendants, sampled every",
         "  10 ms from /proc (shared pages count once per process; a process shorter than 10 ms can be missed);",
         "- peak RSS (own): the tool's own process only (helmfile's Go binary, pyhelmfile's Python), exact (wait4);",
