@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import functools
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -85,14 +86,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, port: int = 0, handler_class: type[SimpleHTTPRequestHandler] | None = None) -> Iterator[str]:
-    """Serve directory over HTTP on 127.0.0.1; yields the base URL; stops on exit."""
+def serve(
+    directory: Path,
+    port: int = 0,
+    handler_class: type[SimpleHTTPRequestHandler] | None = None,
+    tls: ssl.SSLContext | None = None,
+) -> Iterator[str]:
+    """Serve directory over HTTP (HTTPS with `tls`) on 127.0.0.1; yields the base URL; stops on exit."""
     handler = functools.partial(handler_class or _QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, name="examplerepo", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -6,7 +6,6 @@ Every server binds 127.0.0.1 on a free port and is stopped when its context exit
 
 from __future__ import annotations
 
-import functools
 import http.server
 import os
 import socket
@@ -14,7 +13,6 @@ import ssl
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -107,16 +105,8 @@ def https_directory(path: Path, workdir: Path) -> Iterator[str]:
     cert, key = self_signed_certificate(workdir)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(path)))
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, name="https-directory", daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(path, tls=context) as url:
+        yield url
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
