@@ -191,3 +191,26 @@ def test_both_fail_on_a_missing_parameter(tools: Toolchain, aws: S3Server, proje
     reason = "expand awsssm://linoapp/nope: get parameter: ParameterNotFound: Parameter /linoapp/nope not found."
     assert reason in reference.stderr
     assert ours.stderr.strip().splitlines()[-1] == f"error: values/values.yaml: expanding secret references: {reason}"
+
+
+def test_environment_values_files_are_not_evaluated(
+    tools: Toolchain, aws: S3Server, project: Path, tmp_path: Path
+) -> None:
+    """helmfile 0.166.0 leaves references in environment values files alone (the release's values are evaluated)."""
+    env_project = tmp_path / "env-project"
+    shutil.copytree(project, env_project)
+    (env_project / "env.yaml").write_text("x: ref+awsssm://linoapp/db/user\n")
+    (env_project / "helmfile.yaml").write_text(
+        "environments:\n  default:\n    values: [env.yaml]\n---\n"
+        "releases:\n  - name: app\n    chart: ./chart\n    labels:\n      fromenv: {{ .Values.x | quote }}\n"
+        "    values:\n      - fromEnv: {{ .Values.x | quote }}\n"
+    )
+    _, _, runs = _run_both(tools, aws, env_project, tmp_path / "list", "list")
+    assert "fromenv:ref+awsssm://linoapp/db/user" in runs["reference"].check().stdout
+    assert_same(runs["reference"], runs["ours"], normaliser=normalise)
+    args = ("write-values", "--output-file-template", "out.yaml")
+    reference_dir, ours_dir, runs = _run_both(tools, aws, env_project, tmp_path / "write", *args)
+    runs["reference"].check()
+    runs["ours"].check()
+    assert (reference_dir / "out.yaml").read_text() == "fromEnv: admin\n"
+    assert (ours_dir / "out.yaml").read_text() == "fromEnv: admin\n"
