@@ -104,12 +104,39 @@ def _go_key(key: Any) -> str:
     return key if isinstance(key, str) else str(key)
 
 
+@functools.cache
+def _yaml_v3_loader() -> type:
+    """goyaml's yaml.v2 loader with yaml.v3's booleans (vals decodes with yaml.v3): `yes`, `on`, `y` are strings."""
+    from pyhelmfile import goyaml
+
+    class Loader(goyaml.GoLoader):
+        pass
+
+    booleans = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+    def construct_bool(loader: Any, node: Any) -> Any:
+        text = str(loader.construct_scalar(node))
+        return booleans.get(text, text)
+
+    Loader.add_constructor("tag:yaml.org,2002:bool", construct_bool)
+    return Loader
+
+
+def _load_yaml(text: str) -> Any:
+    """yaml.Unmarshal (yaml.v3) of the first document into interface{}."""
+    loader = _yaml_v3_loader()(text)
+    try:
+        return loader.get_data() if loader.check_data() else None
+    finally:
+        loader.dispose()
+
+
 def _load_map(text: str, what: str) -> dict[str, Any]:
     """yaml.Unmarshal into map[string]interface{}; the message never quotes the text (it is a secret)."""
     from pyhelmfile import goyaml
 
     try:
-        data = goyaml.load(text)
+        data = _load_yaml(text)
     except goyaml.YAMLError as exc:
         raise ValsError(f"{what}{goyaml.error_message(exc)}") from None
     if data is None:

@@ -67,6 +67,9 @@ secrets:
   previous: ref+awssecrets://linoapp/plain?version_stage=AWSPREVIOUS
   binary: ref+awssecrets://linoapp/binary
   multiline: ref+awssecrets://linoapp/multiline
+  yamlYes: ref+awssecrets://linoapp/yaml#/enabled
+  yamlOn: ref+awssecrets://linoapp/yaml#/state
+  yamlTrue: ref+awssecrets://linoapp/yaml#/flag
 sops:
   password: ref+sops://secrets.enc.yaml#/db/password
   port: ref+sops://secrets.enc.yaml#/db/port
@@ -103,6 +106,8 @@ def aws() -> Iterator[S3Server]:
         sm.put_secret_value(SecretId="linoapp/plain", SecretString="sm-plain-v2")
         sm.create_secret(Name="linoapp/binary", SecretBinary=b"sm-binary")
         sm.create_secret(Name="linoapp/multiline", SecretString="line one\nline two\n")
+        # YAML, not JSON: vals reads it with yaml.v3, where `yes` and `on` are strings
+        sm.create_secret(Name="linoapp/yaml", SecretString="enabled: yes\nstate: on\nflag: true\n")
         yield server
 
 
@@ -130,7 +135,7 @@ def project(tools: Toolchain, tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "values" / "values.yaml").write_text(VALUES)
     (root / "values" / "more.yaml.gotmpl").write_text(GOTMPL)
     (root / "plain.yaml").write_text("k: from-file\n")
-    (root / "merged.yaml").write_text("mk1: v1\nmk2: {a: b}\n")
+    (root / "merged.yaml").write_text("mk1: v1\nmk2: {a: b}\nmk3: yes\nmk4: [on, 1]\n")
     (root / "secrets.yaml").write_text("db:\n  password: sops-db-pass\n  port: 5432\n")
     _sops(tools, root / "secrets.yaml", root / "secrets.enc.yaml")
     # key_type=base64: the encrypted document itself, base64url-encoded, in the reference

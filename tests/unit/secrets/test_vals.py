@@ -41,17 +41,20 @@ def test_expand_strings_as_vals() -> None:
 
 
 def test_fragments_give_strings_or_empty(tmp_path: Path) -> None:
-    (tmp_path / "doc.yaml").write_text('db:\n  pass: p4ss\n  port: 5432\n  on: true\n  quoted: "1"\nlist: [a]\n')
+    (tmp_path / "doc.yaml").write_text(
+        'db:\n  pass: p4ss\n  port: 5432\n  on: true\n  quoted: "1"\n  yes: yes\nlist: [a]\n'
+    )
     vals = Vals({})
     got = {
         k: vals.expand(f"ref+file://doc.yaml#/{k}", str(tmp_path))
-        for k in ("db/pass", "db/port", "db/on", "db/quoted", "db", "list", "missing", "missing/deeper")
+        for k in ("db/pass", "db/port", "db/on", "db/quoted", "db/yes", "db", "list", "missing", "missing/deeper")
     }
     assert got == {
         "db/pass": "p4ss",
         "db/port": "",
         "db/on": "",
         "db/quoted": "1",
+        "db/yes": "yes",  # yaml.v3, as vals reads it: `yes` (key and value) is a string
         "db": "",
         "list": "",
         "missing": "",
