@@ -43,7 +43,7 @@ from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.lock import apply_lock
 from pyhelmfile.state.release import desired, mark_excluded, release_id
 from pyhelmfile.state.spec import ReleaseSpec, SetValue
-from pyhelmfile.state.values import ValuesDocument, values_documents
+from pyhelmfile.state.values import ValuesDocument, set_value, values_documents
 
 T = TypeVar("T")
 
@@ -154,11 +154,11 @@ def set_flags(st: HelmState, values: list[SetValue]) -> list[str]:
     flags: list[str] = []
     for sv in values:
         if sv.value:
-            flags += ["--set", f"{escape(sv.name)}={escape(sv.value)}"]
+            flags += ["--set", f"{escape(sv.name)}={escape(set_value(st, sv.value))}"]
         elif sv.file:
             flags += ["--set-file", f"{escape(sv.name)}={st.storage().normalize(sv.file)}"]
         elif sv.values:
-            flags += ["--set", f"{escape(sv.name)}={{{','.join(escape(v) for v in sv.values)}}}"]
+            flags += ["--set", f"{escape(sv.name)}={{{','.join(escape(set_value(st, v)) for v in sv.values)}}}"]
     return flags
 
 

@@ -90,6 +90,19 @@ def _eval_refs(st: HelmState, values: dict[str, Any], source: str) -> dict[str, 
     return expanded
 
 
+def set_value(st: HelmState, text: str) -> str:
+    """A release's `set:` value with its vals references evaluated (helmfile's renderValsSecrets)."""
+    if "ref+" not in text:
+        return text
+    from pyhelmfile.errors import SecretsError
+    from pyhelmfile.secrets.vals import runtime
+
+    try:
+        return runtime().expand(text, st.base_path)
+    except SecretsError as exc:
+        raise ConfigError(f"expanding secret references in set: {exc.message}", path=st.file_path) from None
+
+
 def values_documents(st: HelmState, release: ReleaseSpec, decrypt: Decrypt) -> list[ValuesDocument]:
     """generateValuesFiles, in memory."""
     documents: list[ValuesDocument] = []

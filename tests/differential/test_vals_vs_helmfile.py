@@ -2,7 +2,7 @@
 moto server on 127.0.0.1 (AWS_ENDPOINT_URL, which vals' AWS session honours) and the same sops files.
 
 Both tools run `write-values` and `template` on copies of one project whose values files, inline
-values and `.gotmpl` values (fetchSecretValue, expandSecretRefs) reference SSM Parameter Store,
+values, `set:` values and `.gotmpl` values (fetchSecretValue, expandSecretRefs) reference SSM Parameter Store,
 Secrets Manager, sops, echo, file and envsubst; the files written and the manifests printed must
 be byte-identical, and both must fail on a missing parameter.
 
@@ -40,6 +40,11 @@ releases:
       - inline:
           user: ref+awsssm://linoapp/db/user
           both: ref+awsssm://linoapp/db/user+/ref+echo://x/y
+    set:
+      - name: fromSet
+        value: ref+awsssm://linoapp/db/password
+      - name: listSet
+        values: [ref+awssecrets://linoapp/json#/user, plain]
   - name: other
     namespace: apps
     chart: ./chart
@@ -182,6 +187,7 @@ def test_write_values_same_files(tools: Toolchain, aws: S3Server, project: Path,
 def test_template_same_manifests(tools: Toolchain, aws: S3Server, project: Path, tmp_path: Path) -> None:
     _, _, runs = _run_both(tools, aws, project, tmp_path, "template")
     assert "ssm-pass-v2" in runs["reference"].check().stdout
+    assert "fromSet: ssm-pass-v2" in runs["reference"].stdout and "- svc" in runs["reference"].stdout  # set: too
     assert_same(runs["reference"], runs["ours"], normaliser=normalise)
 
 

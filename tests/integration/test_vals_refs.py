@@ -327,3 +327,22 @@ def test_role_arn_assumes_the_role(tools: Toolchain, aws: tuple[S3Server, str], 
     calls = _requests_delta(server, before)
     assert calls.get("POST /") == 1, calls  # sts:AssumeRole (a query-protocol call, no X-Amz-Target)
     assert calls.get("AmazonSSM.GetParameter") == 1, calls
+
+
+def test_set_values_are_evaluated(tools: Toolchain, aws: tuple[S3Server, str], tmp_path: Path) -> None:
+    """`set:` values with references reach helm evaluated (masked in pyhelmfile's messages); a missing one fails."""
+    server, s3_version = aws
+    helmfile = HELMFILE + "    set:\n      - name: fromSet\n        value: ref+awsssm://linoapp/db/password\n"
+    root = _project(tools, tmp_path / "project", s3_version, helmfile)
+    env = _env(server, tmp_path / "tmp", tmp_path / "home")
+    run = run_cli(tools, "template", env=env, cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert yaml.safe_load(yaml.safe_load(run.stdout)["data"]["values"])["fromSet"] == "ssm-pass-v2"
+    (root / "helmfile.yaml").write_text(helmfile.replace("linoapp/db/password", "linoapp/db/gone"))
+    run = run_cli(tools, "template", env=env, cwd=root)
+    # after the progress lines, one error line
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    errors = [line for line in run.error_lines if line.startswith("error: ")]
+    assert errors == [run.error_lines[-1]], run.stderr
+    for fragment in ("helmfile.yaml", "in set: expand awsssm://linoapp/db/gone", "ParameterNotFound"):
+        assert fragment in errors[0], errors
