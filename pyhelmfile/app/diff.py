@@ -52,12 +52,20 @@ class DiffOptions(ReleaseCommandOptions):
     show_secrets: bool = False
     suppress_secrets: bool = False
     include_tests: bool = False
+    no_hooks: bool = False  # hooks left out of the comparison
+    suppress: list[str] = field(default_factory=list)  # kinds whose changes are not shown (--suppress)
+    suppress_output_line_regex: list[str] = field(default_factory=list)  # unless the release or helmDefaults set some
+    validate: bool = False  # helm template --validate: against the cluster's own schemas
     detailed_exitcode: bool = False
     suppress_diff: bool = False
     skip_diff_on_install: bool = False
     color: bool = False
     compare: bool = True  # False: no rendering; every desired release is to be upgraded (sync)
     command: str = "diff"  # what hooks see as .HelmfileCommand
+
+    def comparison(self) -> tuple[str, ...]:
+        """The options that change what a comparison finds (not only what it shows): part of a verdict's key."""
+        return (f"tests={self.include_tests}", f"hooks={not self.no_hooks}")
 
 
 @dataclass
@@ -157,6 +165,8 @@ def template_flags(
     flags += ["--namespace", target.namespace]
     flags += values_flags
     flags += cli_values_flags(st.base_path, dopts.values_files, dopts.set_values)
+    if dopts.validate:
+        flags.append("--validate")
     if upgrade:
         flags.append("--is-upgrade")
     return flags
@@ -210,7 +220,11 @@ def diff_release(
         "show_secrets": dopts.show_secrets,
         "suppress_secrets": dopts.suppress_secrets,
         "include_tests": dopts.include_tests,
+        "include_hooks": not dopts.no_hooks,
+        "suppressed_kinds": dopts.suppress,
+        # helmfile's appendSuppressOutputLineRegexFlags: the release's, else the command line's, else helmDefaults'
         "suppress_output_line_regex": release.suppress_output_line_regex
+        or dopts.suppress_output_line_regex
         or st.spec.helm_defaults.suppress_output_line_regex,
     }
     if not desired(release):
@@ -228,7 +242,7 @@ def diff_release(
     if deployed is not None:
         # the same flags and chart as known_verdict's (preparing the chart may have changed the chart argument)
         same = known is not None and known.chart == chart
-        key = known.key if same and known is not None else _verdict_key(helm, target, chart, flags, memo)
+        key = known.key if same and known is not None else _verdict_key(helm, target, chart, flags, dopts, memo)
     if deployed is not None and verdicts.unchanged(key, old_manifest):
         log.debug("release=%s: inputs and deployed manifest as when last compared: no changes", release.name)
         diff = ReleaseDiff(release.name, target.namespace, target.context, [], installed=True)
@@ -279,8 +293,10 @@ def _helm_identity(binary: str) -> tuple[str, str] | None:
     return path, f"{info.st_size}\0{info.st_mtime_ns}"
 
 
-def _verdict_key(helm: Helm, target: Target, chart: str, flags: list[str], memo: _Memo | None = None) -> str | None:
-    """Everything `helm template` sees for this release, for app/verdicts.py."""
+def _verdict_key(
+    helm: Helm, target: Target, chart: str, flags: list[str], dopts: DiffOptions, memo: _Memo | None = None
+) -> str | None:
+    """Everything `helm template` sees for this release, and how the result is compared, for app/verdicts.py."""
     if "--post-renderer" in flags:
         return None  # a program whose own inputs cannot be seen: its verdicts are never remembered
     found = memo.get("helm", helm.binary, _helm_identity) if memo else _helm_identity(helm.binary)
@@ -306,7 +322,7 @@ def _verdict_key(helm: Helm, target: Target, chart: str, flags: list[str], memo:
             files.append(flag.partition("=")[2])
         stable.append(flag)
     size, mtime = stamp.split("\0")
-    parts = [binary, size, mtime, *helm.argv([]), chart_id, target.name, *stable]
+    parts = [binary, size, mtime, *helm.argv([]), chart_id, target.name, *stable, *dopts.comparison()]
     try:
         return verdicts.inputs_key(parts, files)
     except OSError:
@@ -366,7 +382,7 @@ def known_verdict(
         return _Known(values)
     flags = template_flags(target, clusters, values[1], dopts, upgrade=True)
     chart_arg = prep.chart(st, release)
-    key = _verdict_key(helm, target, chart_arg, flags, memo)
+    key = _verdict_key(helm, target, chart_arg, flags, dopts, memo)
     if not verdicts.unchanged(key, deployed.full_manifest()):
         return _Known(values, chart_arg, key)
     from pyhelmfile.diff.compare import ReleaseDiff

@@ -29,7 +29,19 @@ _diff_flags = flag_group(
     click.option("--show-secrets", is_flag=True, help="Show Secret values in the diff (masked by default)."),
     click.option("--suppress-secrets", is_flag=True, help="Leave Secret contents out of the diff entirely."),
     click.option("--include-tests", is_flag=True, help="Diff test hooks too."),
+    click.option("--no-hooks", is_flag=True, help="Leave hooks out of the diff."),
+    click.option("--suppress", multiple=True, help="A kind whose changes are not shown, e.g. Secret (repeatable)."),
+    click.option(
+        "--suppress-output-line-regex",
+        multiple=True,
+        help="Leave diff lines matching this out (repeatable), unless the release or helmDefaults set some.",
+    ),
+    click.option("--validate", is_flag=True, help="Render with helm template --validate against the cluster."),
     click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."),
+    click.option(
+        "--strip-trailing-cr", is_flag=True, help="Accepted for compatibility: manifests are compared parsed."
+    ),
+    click.option("--diff-args", default="", help="Accepted for compatibility: there is no helm-diff to pass them to."),
 )
 
 
@@ -45,19 +57,28 @@ def _echo(text: str) -> None:
 @release_command_flags("every helm command")
 @post_renderer_flags
 @_diff_flags
+@click.option("--skip-diff-on-install", is_flag=True, help="Do not render releases that are not installed yet.")
+@click.option(
+    "--reset-values", is_flag=True, help="Accepted: the state's values are always the only ones (the default)."
+)
 @click.pass_context
 def diff_command(ctx: click.Context, /, **kw: Any) -> int:
     """Show what apply would change in the clusters (no helm-diff plugin needed)."""
     from pyhelmfile.app.diff import diff
 
     opts = global_options(ctx)
+    kw.pop("reset_values")
     return diff(opts, _diff_options(opts, kw), _echo)
 
 
 def _diff_options(opts: GlobalOptions, kw: dict[str, Any], cls: Any = None) -> Any:
+    from pyhelmfile import log
     from pyhelmfile.app.diff import DiffOptions
 
     cls = cls or DiffOptions
+    kw.pop("strip_trailing_cr", None)  # line ends never count: manifests are compared parsed
+    if kw.pop("diff_args", ""):
+        log.warning("--diff-args has no effect: pyhelmfile diffs without the helm-diff plugin")
     return cls(
         **release_command_options(kw),
         context=kw.pop("context_lines", -1),
@@ -65,6 +86,10 @@ def _diff_options(opts: GlobalOptions, kw: dict[str, Any], cls: Any = None) -> A
         show_secrets=kw.pop("show_secrets", False),
         suppress_secrets=kw.pop("suppress_secrets", False),
         include_tests=kw.pop("include_tests", False),
+        no_hooks=kw.pop("no_hooks", False),
+        suppress=list(kw.pop("suppress", ())),
+        suppress_output_line_regex=list(kw.pop("suppress_output_line_regex", ())),
+        validate=kw.pop("validate", False),
         detailed_exitcode=kw.pop("detailed_exitcode", False),
         color=_color(opts),
         **kw,
@@ -121,7 +146,9 @@ def apply_command(ctx: click.Context, /, **kw: Any) -> int:
 @release_command_flags("every helm command")
 @post_renderer_flags
 @_sync_flags
+@click.option("--validate", is_flag=True, help="Accepted for compatibility (helmfile uses it for kustomize charts).")
 @click.pass_context
 def sync_command(ctx: click.Context, /, **kw: Any) -> int:
     """Upgrade every selected release (and uninstall `installed: false` ones), without diffing."""
+    kw["validate"] = False  # helm upgrade validates against the cluster anyway; nothing is rendered here
     return _run_apply(ctx, kw, sync_all=True)

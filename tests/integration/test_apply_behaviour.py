@@ -238,3 +238,50 @@ def test_post_rendered_releases_diff_as_deployed_and_are_never_remembered(runner
         assert "-     rendered-by: one" in changed.stdout and "+     rendered-by: two" in changed.stdout
     finally:
         assert runner("destroy").returncode == 0
+
+
+HOOKED = """\
+{{- if .Values.hook }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-hook
+  annotations:
+    helm.sh/hook: pre-install,pre-upgrade
+    helm.sh/hook-delete-policy: before-hook-creation
+data:
+  hook: {{ .Values.hook | quote }}
+{{- end }}
+"""
+
+
+def test_diff_flags_for_what_is_shown_and_compared(runner: Runner, clusters: Clusters) -> None:
+    (runner.project / "charts" / "ok" / "templates" / "hook.yaml").write_text(HOOKED)
+    helmfile = runner.project / "helmfile.yaml"
+    base = HELMFILE.replace("    needs: [behave/base]\n", "    installed: false\n")
+    helmfile.write_text(base.replace("      - greeting: hi\n", "      - greeting: hi\n        hook: one\n"))
+    args = ("-l", "name=independent", "--debug")
+    try:
+        assert runner(*args, "apply").returncode == 0
+        helmfile.write_text(base.replace("      - greeting: hi\n", "      - greeting: hej\n        hook: two\n"))
+        full = runner(*args, "diff", "--detailed-exitcode")
+        assert full.returncode == 2 and "+   greeting: hej" in full.stdout and "+   hook: two" in full.stdout
+        # --suppress: the kind's changes are not shown, but they are still changes
+        kinds = runner(*args, "diff", "--detailed-exitcode", "--suppress", "ConfigMap")
+        assert kinds.returncode == 2 and "greeting: hej" not in kinds.stdout and "hook: two" not in kinds.stdout
+        lines = runner(*args, "diff", "--detailed-exitcode", "--suppress-output-line-regex", "greeting")
+        assert lines.returncode == 2 and "greeting" not in lines.stdout and "+   hook: two" in lines.stdout
+        checked = runner(*args, "diff", "--detailed-exitcode", "--validate", "--diff-args", "--three-way-merge")
+        assert checked.returncode == 2, checked.stderr
+        assert "--diff-args has no effect" in checked.stderr
+        # Only the hook changes: without hooks there is nothing to do, and that verdict, remembered, must not
+        # answer a diff that compares hooks.
+        helmfile.write_text(base.replace("      - greeting: hi\n", "      - greeting: hi\n        hook: two\n"))
+        for _ in range(2):
+            no_hooks = runner(*args, "diff", "--detailed-exitcode", "--no-hooks")
+            assert no_hooks.returncode == 0, no_hooks.stdout
+        assert "as when last compared" in no_hooks.stderr
+        with_hooks = runner(*args, "diff", "--detailed-exitcode")
+        assert with_hooks.returncode == 2 and "+   hook: two" in with_hooks.stdout
+    finally:
+        assert runner("destroy").returncode == 0
