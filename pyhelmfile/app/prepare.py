@@ -246,7 +246,7 @@ class Preparation:
         self._lock = threading.Lock()
 
     def __enter__(self) -> Preparation:
-        self.values_dir = tempfile.mkdtemp(prefix="pyhelmfile-values-")  # 0700: only this user reads it
+        self.values_dir = tempfile.mkdtemp(prefix="pyhelmfile-values-", dir=temp_root())  # 0700: only this user
         return self
 
     def __exit__(
@@ -259,7 +259,7 @@ class Preparation:
     def _scratch(self) -> str:
         with self._lock:  # downloads run in parallel
             if not self.scratch:
-                self.scratch = tempfile.mkdtemp(prefix="pyhelmfile-")
+                self.scratch = tempfile.mkdtemp(prefix="pyhelmfile-", dir=temp_root())
             return self.scratch
 
     def helm(self, st: HelmState) -> Helm:
@@ -446,6 +446,15 @@ class Preparation:
         flags += set_flags(st, release.set_values)
         flags += env_set_flags(release)
         return documents, flags
+
+
+def temp_root() -> str | None:
+    """$HELMFILE_TEMPDIR (made 0700 when missing), where helmfile puts its temporary files; else the system's."""
+    root = os.environ.get("HELMFILE_TEMPDIR", "")
+    if not root:
+        return None
+    os.makedirs(root, mode=0o700, exist_ok=True)
+    return root
 
 
 def _helm_repositories_file() -> str:

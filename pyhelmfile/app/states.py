@@ -156,7 +156,8 @@ def find_state_files(path: str) -> list[str]:
         else:
             raise ConfigError(
                 f"no state file found. It must be named {DEFAULT_HELMFILE_DIR}/*.{{yaml,yml,yaml.gotmpl,yml.gotmpl}}, "
-                f"{plain}, or {gotmpl}, otherwise specified with the --file flag"
+                f"{plain}, or {gotmpl}, otherwise specified with the --file flag or HELMFILE_FILE_PATH environment "
+                "variable"
             )
     files = glob.glob(os.path.join(directory, "*.y*ml")) + glob.glob(os.path.join(directory, "*.y*ml.gotmpl"))
     return sorted(files)
@@ -195,7 +196,9 @@ class StateVisitor:
     def run(self, converge: Converge, *, include_transitive_needs: bool = False) -> bool:
         """Visit every state; False when no release matched (allowed by --allow-no-matching-release)."""
         first = _Visit(self.opts.selectors, override_values(self.opts))
-        if self._visit(self.opts.file, first, converge, include_transitive_needs):
+        # helmfile's FileOrDir: -f, else $HELMFILE_FILE_PATH, else the default lookup
+        path = self.opts.file or os.environ.get("HELMFILE_FILE_PATH", "")
+        if self._visit(path, first, converge, include_transitive_needs):
             return True
         message = (
             f"no releases found that matches specified selector({', '.join(self.opts.selectors)}) "

@@ -9,7 +9,8 @@ import pytest
 
 from pyhelmfile import __version__
 from pyhelmfile.app.deps import lock_chart_yaml, lock_file_text
-from pyhelmfile.app.prepare import oci_reference, output_path, refuse_unsupported
+from pyhelmfile.app.options import RunOptions
+from pyhelmfile.app.prepare import Preparation, PrepareOptions, oci_reference, output_path, refuse_unsupported
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.helm import s3getter
 from pyhelmfile.helm.charts import find_chart_dir, split_oci_reference
@@ -156,3 +157,13 @@ def test_added_dependencies_as_chartify_writes_them(tmp_path: Path) -> None:
     }
     with pytest.raises(ConfigError, match="import-values"):
         _kept({"name": "a", "import-values": [{"child": "x", "parent": "y"}]})
+
+
+def test_private_directories_go_under_helmfile_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "helmfile-tmp"
+    monkeypatch.setenv("HELMFILE_TEMPDIR", str(root))
+    with Preparation(RunOptions(), PrepareOptions()) as prep:
+        values = Path(prep.values_dir)
+        assert values.parent == root and oct(values.stat().st_mode & 0o777) == "0o700"
+        assert oct(root.stat().st_mode & 0o777) == "0o700"
+    assert not values.exists() and list(root.iterdir()) == []

@@ -154,3 +154,10 @@ def test_taken_is_what_helmfiles_own_list_selects() -> None:
             fixture,
             args,
         )
+
+
+def test_helmfile_file_path_names_the_state_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "helmfile.yaml").rename(project / "elsewhere.yaml")
+    monkeypatch.setenv("HELMFILE_FILE_PATH", "elsewhere.yaml")
+    out = run(project, "-e", "prd", "why")
+    assert out.splitlines()[0] == 'elsewhere.yaml: environment "prd", selectors: none'
