@@ -9,7 +9,6 @@ result is what `helm upgrade` would produce), then compare object by object. Rel
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import threading
@@ -33,7 +32,7 @@ from pyhelmfile.app.prepare import (
 )
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.helm.charts import chart_path, dependencies_satisfied
-from pyhelmfile.helm.exec import Helm
+from pyhelmfile.helm.exec import Helm, short_lived
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import desired
 from pyhelmfile.state.spec import ReleaseSpec
@@ -271,14 +270,7 @@ def diff_release(
 
 
 def _template_helm(helm: Helm, target: Target) -> Helm:
-    """helm for `helm template`: a process of a few tenths of a second, where Go's default garbage collection
-    (GOGC=100) costs about a sixth of its CPU for memory it would soon give back anyway. With GOGC=400 (the
-    heap may grow to five times what is live, a few tens of MB here) a diff of 50 releases spends ~0.5 s less
-    CPU. A GOGC the user set is kept."""
-    helm = helm_in(helm, target)
-    if "GOGC" in os.environ or "GOGC" in helm.env:
-        return helm
-    return dataclasses.replace(helm, env={**helm.env, "GOGC": "400"})
+    return short_lived(helm_in(helm, target))
 
 
 def _helm_identity(binary: str) -> tuple[str, str] | None:

@@ -27,7 +27,7 @@ from pyhelmfile.app.prepare import (
 )
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import ConfigError
-from pyhelmfile.helm.exec import Helm
+from pyhelmfile.helm.exec import Helm, short_lived
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec
 
@@ -108,7 +108,7 @@ def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: 
 
 
 def _render(helm: Helm, release: ReleaseSpec, chart: str, flags: list[str]) -> str:
-    return helm.run("template", release.name, chart, *flags).stdout
+    return short_lived(helm).run("template", release.name, chart, *flags).stdout
 
 
 def template(opts: RunOptions, topts: TemplateOptions, write: Callable[[str], object]) -> None:

@@ -25,12 +25,16 @@ _TIMEOUT = 30.0
 
 
 def _ssl_context(creds: Credentials, cert: bytes | None, key: bytes | None) -> ssl.SSLContext:
-    ctx = ssl.create_default_context()
+    """TLS as kubectl sets it up: a kubeconfig's CA is the only one trusted (not added to the system's)."""
     if creds.insecure:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
     elif creds.ca:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies certificate and host name, loads no CA
         ctx.load_verify_locations(cadata=creds.ca.decode("ascii", errors="replace"))
+    else:
+        ctx = ssl.create_default_context()  # a cluster whose certificate a public CA signed
     if cert and key:
         # ssl loads a client certificate only from files: write them to a private directory, load, remove.
         tmp = tempfile.mkdtemp(prefix="pyhelmfile-kube-")
