@@ -28,6 +28,8 @@ def chart_key(helm: Helm, chart: str) -> str:
 def build_dependencies(helm: Helm, release_name: str, chart: str, *, skip_refresh: bool = False) -> None:
     """`helm dependency build CHART`; with skip_refresh the repositories were refreshed once already this run."""
     log.info("Building dependency release=%s, chart=%s", release_name, os.path.normpath(chart))
+    if _declared(os.path.join(helm.cwd or "", chart)) == []:
+        return  # helm would find nothing to build (and print nothing): a process saved
     args = ["dependency", "build", chart]
     if skip_refresh:
         args.append("--skip-refresh")
@@ -48,30 +50,45 @@ def build_dependencies(helm: Helm, release_name: str, chart: str, *, skip_refres
         log.info("%s", out.rstrip("\n"))
 
 
+def _read(chart_dir: str, name: str) -> dict[str, object] | None:
+    """A chart file's YAML mapping; None when missing, {"unreadable": True} when it cannot be read."""
+    import yaml
+
+    try:
+        with open(os.path.join(chart_dir, name), encoding="utf-8") as fh:
+            doc = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when there
+    except FileNotFoundError:
+        return None
+    except (OSError, yaml.YAMLError):
+        return {"unreadable": True}
+    return doc if isinstance(doc, dict) else {}
+
+
+def _declared(chart_dir: str) -> list[object] | None:
+    """The dependencies a chart declares (requirements.yaml's for apiVersion v1 charts, else Chart.yaml's);
+    None when that cannot be told (no readable Chart.yaml, or not a list)."""
+    chart = _read(chart_dir, "Chart.yaml")
+    if chart is None or chart.get("unreadable"):
+        return None
+    requirements = _read(chart_dir, "requirements.yaml")
+    source = requirements if requirements is not None else chart
+    if source.get("unreadable"):
+        return None
+    deps = source.get("dependencies") or []
+    return deps if isinstance(deps, list) else None
+
+
 def dependencies_satisfied(chart_dir: str) -> bool:
     """Whether `helm dependency build` would have nothing to do: every dependency is pinned to an
     exact version that the lock file records and charts/ holds. Unknown cases answer False (build)."""
-    import yaml
-
-    def read(name: str) -> dict[str, object] | None:
-        try:
-            with open(os.path.join(chart_dir, name), encoding="utf-8") as fh:
-                doc = yaml.safe_load(fh)
-        except FileNotFoundError:
-            return None
-        except (OSError, yaml.YAMLError):
-            return {"unreadable": True}
-        return doc if isinstance(doc, dict) else {}
-
-    chart = read("Chart.yaml")
-    if chart is None or chart.get("unreadable"):
+    deps = _declared(chart_dir)
+    if deps is None:
         return False
-    requirements = read("requirements.yaml")
-    deps = (requirements or {}).get("dependencies") if requirements is not None else chart.get("dependencies")
     if not deps:
         return True
-    lock = read("requirements.lock" if requirements is not None else "Chart.lock")
-    if not lock or not isinstance(deps, list):
+    uses_requirements = _read(chart_dir, "requirements.yaml") is not None
+    lock = _read(chart_dir, "requirements.lock" if uses_requirements else "Chart.lock")
+    if not lock:
         return False
     entries = lock.get("dependencies")
     locked = {
