@@ -384,6 +384,38 @@ def known_verdict(
     return Change(target, deployed, diff, "none", values[1], None, key)
 
 
+def shown_chart(st: HelmState, release: ReleaseSpec) -> str:
+    """The chart as helmfile's "Comparing release=..., chart=..." line names it (its normalizeChart: a local
+    path joined to the state file's directory, relative to the working directory; a repository or URL
+    reference as written, a password in a URL hidden as helmfile's redactedURL does)."""
+    import re
+
+    chart = release.chart_path_or_name()
+    parts = chart.split("/")
+    local = chart.startswith(("./", "../")) or (
+        "://" not in chart and (not chart or os.path.isabs(chart) or len(parts) not in (2, 3))
+    )
+    if local and not os.path.isabs(chart):
+        base = st.base_path
+        if os.path.isabs(base):
+            base = os.path.relpath(base)
+        return os.path.normpath(os.path.join(base, chart))
+    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:xxxxx@", chart)
+
+
+def compared_text(change: Change, dopts: DiffOptions) -> str:
+    """What helmfile 0.166.0 prints on stdout for one release it compares: its "Comparing release=..." line,
+    then helm-diff's output (if any) and a newline after it (helmfile's execer.write)."""
+    target = change.target
+    if change.deployed is None and dopts.skip_diff_on_install:
+        return ""  # helmfile installs it without running helm-diff
+    line = f"Comparing release={target.release.name}, chart={shown_chart(target.st, target.release)}\n"
+    if change.action == "none":
+        return line
+    text = render([change.diff], dopts)
+    return line + text + "\n" if text else line
+
+
 def render(diffs: list[ReleaseDiff], dopts: DiffOptions) -> str:
     from pyhelmfile.diff import render as renderers
 
@@ -429,12 +461,14 @@ def diff(opts: RunOptions, dopts: DiffOptions, write: Callable[[str], object]) -
                 change = plan.changes[target.id]
                 nonlocal changed
                 changed = changed or change.changed
+                if dopts.output == "diff" and desired(target.release):
+                    write(compared_text(change, dopts))  # as helmfile, for every release it compares
                 if change.action == "none" and dopts.output != "json":
                     log.info("Comparing release=%s: no changes", target.name)
                     continue
                 shown.append(change.diff)
-                if dopts.output == "diff":
-                    text = render([change.diff], dopts)
+                if dopts.output == "diff" and not desired(target.release):
+                    text = render([change.diff], dopts)  # a release to delete: helmfile's diff does not show it
                     if text:
                         write(text)
 

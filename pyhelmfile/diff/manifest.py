@@ -7,11 +7,13 @@ keys every object as "namespace, name, Kind (group)", where the namespace is the
 or, when it has none, the release namespace (for every object: helm-diff does not know which
 kinds are cluster-scoped, and neither side of a diff does either, so keys still match).
 
-Normalisation is helm-diff's `--normalize-manifests`: the YAML is read and written again the
-way yaml.v2 does (`goyaml`), so comments, quoting, indentation and key order do not count.
-`obj` is what reading that text back gives, so the object and the text a diff shows always
-agree. The text is written when first asked for: most objects of a release do not change and
-are never shown.
+Each object keeps two forms. `obj` is what its YAML reads as, normalised the way yaml.v2 reads
+and writes it (helm-diff's `--normalize-manifests`), so comments, quoting, indentation and key
+order never count in a verdict. `content` is what a diff shows: the document's text as
+helm-diff cuts it from the stream without --normalize-manifests (which helmfile does not pass):
+the stream is split at "\n---\n" and each piece trimmed, so the "# Source:" line, key order and
+quoting stay as helm rendered them. An item of a `*List` is written again as yaml.v2 writes it,
+keys in their order, as helm-diff does.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class Resource:
     obj: Any  # the parsed object (plain dicts and lists), as its normalised text reads back
     hooks: tuple[str, ...] = ()  # the helm.sh/hook events, in order
     resource_policy: str = ""  # helm.sh/resource-policy ("keep": helm never deletes it)
+    content: str = ""  # the document's text as helm-diff shows it ('' for an object made from `obj` only)
 
     @functools.cached_property
     def body(self) -> str:
@@ -92,7 +95,10 @@ class Resource:
 
     @functools.cached_property
     def text(self) -> str:
-        """What a diff shows: the "# Source: ..." line (if any), then the normalised YAML."""
+        """What a diff shows: `content`; for an object without it, the "# Source: ..." line (if any),
+        then the normalised YAML."""
+        if self.content:
+            return self.content
         return f"# Source: {self.source}\n{self.body}" if self.source else self.body
 
     @property
@@ -144,10 +150,7 @@ def parse_manifests(
     changed after parsing, so sharing them is safe).
     """
     result: dict[str, Resource] = {}
-    for doc in _split(text):
-        content = doc.strip()
-        if not content:
-            continue
+    for content in _split(text):
         found = memo.get(content) if memo is not None else None
         if found is None:
             found = _parse_document(content, default_namespace)
@@ -172,7 +175,7 @@ def _parse_document(content: str, default_namespace: str) -> list[Resource]:
     except (goyaml.NotPlain, goyaml.YAMLError):
         pass
     else:
-        return _resources(plain, source, default_namespace, normal=True)
+        return _resources(plain, source, default_namespace, normal=True, content=content)
     try:
         loaded = goyaml.load(content)
     except goyaml.YAMLError as exc:
@@ -180,7 +183,7 @@ def _parse_document(content: str, default_namespace: str) -> list[Resource]:
         raise ManifestError(
             f"cannot parse {source or 'a manifest document'}{where}: {goyaml.error_message(exc)}"
         ) from None
-    return _resources(loaded, source, default_namespace)
+    return _resources(loaded, source, default_namespace, content=content)
 
 
 def make_resource(obj: Any, *, source: str = "", default_namespace: str = "") -> Resource:
@@ -191,8 +194,8 @@ def make_resource(obj: Any, *, source: str = "", default_namespace: str = "") ->
     return found[0]
 
 
-def with_object(res: Resource, obj: Any) -> Resource:
-    """`res` with another object (same identity); for masking."""
+def with_object(res: Resource, obj: Any, content: str = "") -> Resource:
+    """`res` with another object (same identity) and the text shown for it ('': written from `obj`); for masking."""
     return Resource(
         api_version=res.api_version,
         kind=res.kind,
@@ -202,11 +205,24 @@ def with_object(res: Resource, obj: Any) -> Resource:
         obj=obj,
         hooks=res.hooks,
         resource_policy=res.resource_policy,
+        content=content,
     )
 
 
 def _split(text: str) -> list[str]:
-    return _SEPARATOR.split(text.replace("\r\n", "\n"))
+    """The stream's documents, trimmed, empty ones left out.
+
+    First cut as helm-diff's scanner cuts it (at each "\n---\n", the stream read after a "\n"),
+    which gives the text a diff shows; a piece that still holds a separator line YAML allows
+    ("--- # comment", "---" at the very end) is cut there too, so that each document is read.
+    """
+    out: list[str] = []
+    for piece in ("\n" + text.replace("\r\n", "\n")).split("\n---\n"):
+        for doc in _SEPARATOR.split(piece) if _SEPARATOR.search(piece) else (piece,):
+            content = doc.strip()
+            if content:
+                out.append(content)
+    return out
 
 
 def _source(content: str) -> str:
@@ -264,8 +280,10 @@ def _normal_float(value: float) -> Any:
     return goyaml.resolve_number(goyaml.dump(value).rstrip("\n"))
 
 
-def _resources(loaded: Any, source: str, default_namespace: str, *, normal: bool = False) -> list[Resource]:
-    """The document's resources; `normal`: `loaded` is already as _normal gives it."""
+def _resources(
+    loaded: Any, source: str, default_namespace: str, *, normal: bool = False, content: str = ""
+) -> list[Resource]:
+    """The document's resources; `normal`: `loaded` is already as _normal gives it; `content`: its text."""
     if loaded is None:
         return []  # only comments: a template that rendered nothing
     if not isinstance(loaded, dict):
@@ -282,7 +300,9 @@ def _resources(loaded: Any, source: str, default_namespace: str, *, normal: bool
             raise ManifestError(f"{kind}'s items are not a list{_from(source)}")
         out: list[Resource] = []
         for item in items:
-            out.extend(_resources(item, source, default_namespace, normal=normal))
+            # helm-diff writes each item again (yaml.v2, keys in their order, no Source line) and reads that
+            item_content = goyaml.dump(_in_order(item)).strip()
+            out.extend(_resources(item, source, default_namespace, normal=normal, content=item_content))
         return out
     obj = loaded if normal else _normal(loaded)  # the object is exactly what its text says
     meta = _metadata(obj)
@@ -298,5 +318,15 @@ def _resources(loaded: Any, source: str, default_namespace: str, *, normal: bool
             obj=obj,
             hooks=hooks,
             resource_policy=_text(ann.get(RESOURCE_POLICY_ANNOTATION)),
+            content=content,
         )
     ]
+
+
+def _in_order(value: Any) -> Any:
+    """`value` with its mappings written in their own key order (yaml.v2's MapSlice), not sorted."""
+    if isinstance(value, dict):
+        return goyaml.Struct((k, _in_order(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_in_order(v) for v in value]
+    return value

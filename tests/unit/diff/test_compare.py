@@ -30,7 +30,7 @@ def test_one_character_image_tag_change_is_caught(webapp: str, webapp_reformatte
     assert d.has_changes
     c = d.changes[0]
     assert c.old is not None and c.new is not None
-    assert "image: nginx:1.25.3" in c.old.text and "image: nginx:1.25.4" in c.new.text
+    assert 'image: "nginx:1.25.3"' in c.old.text and "image: nginx:1.25.4    #" in c.new.text  # as written
 
 
 def test_type_change_counts(webapp: str) -> None:

@@ -1,7 +1,7 @@
 """Cases from helm-diff v3.9.14's diff/diff_test.go, with their expected output.
 
 The texts here are given as-is (helm-diff's tests bypass normalisation too), to check the line
-diff, context trimming and headers; the Secret cases go through compare() (so, normalised).
+diff, context trimming and headers; the Secret cases go through compare() (so, redacted and written as helm-diff writes them).
 """
 
 from __future__ import annotations
@@ -111,20 +111,114 @@ SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: foobar\ntype: Opaque\
 def test_manifests_with_redacted_secrets(old_data: str, new_data: str) -> None:
     d = compare("r", "default", "", SECRET + old_data, SECRET + new_data)
     out = render_text([d], context=10)
-    # helm-diff writes the redacted Secret in the Secret type's field order; ours is yaml.v2's
-    # sorted order, as every other normalised object: the same lines, data first
+    # helm-diff's expected output, byte for byte (its serializer's sorted keys, stringData renamed data)
     assert out == (
         "default, foobar, Secret (v1) has changed:\n"
         "  apiVersion: v1\n"
+        "  kind: Secret\n"
+        "  metadata:\n"
+        "    name: foobar\n"
         "  data:\n"
         "-   key1: '-------- # (6 bytes)'\n"
         "+   key1: '++++++++ # (13 bytes)'\n"
         "    key2: 'REDACTED # (6 bytes)'\n"
         "-   key3: '-------- # (6 bytes)'\n"
         "+   key4: '++++++++ # (6 bytes)'\n"
-        "  kind: Secret\n"
-        "  metadata:\n"
-        "    name: foobar\n"
         "  type: Opaque\n"
         "\n"
+    )
+
+
+BRIEF_CM = """---
+# Source: app/templates/cm.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: demo
+  labels:
+    app: demo
+data:
+  greeting: "hi"
+  a: "1"
+---
+# Source: app/templates/cm.yaml
+apiVersion: v1
+kind: Secret
+metadata:
+  name: demo-s
+  labels:
+    z: "1"
+    a: "2"
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"stringData":{"password":"hi"}}'
+  unknownField: dropped
+type: Opaque
+spec: dropped too
+stringData:
+  password: "hi"
+"""
+
+
+def test_documents_as_rendered_and_secrets_as_helm_diff_writes_them() -> None:
+    d = compare("demo", "default", "", BRIEF_CM, BRIEF_CM.replace('"hi"', '"hej"').replace('"hi"}}', '"hej"}}'))
+    assert render_text([d]) == (
+        "default, demo, ConfigMap (v1) has changed:\n"
+        "  # Source: app/templates/cm.yaml\n"
+        "  apiVersion: v1\n"
+        "  kind: ConfigMap\n"
+        "  metadata:\n"
+        "    name: demo\n"
+        "    labels:\n"
+        "      app: demo\n"
+        "  data:\n"
+        '-   greeting: "hi"\n'
+        '+   greeting: "hej"\n'
+        '    a: "1"\n'
+        "default, demo-s, Secret (v1) has changed:\n"
+        "  # Source: app/templates/cm.yaml\n"
+        "  apiVersion: v1\n"
+        "  kind: Secret\n"
+        "  metadata:\n"
+        "    annotations:\n"
+        # helm-diff would show this annotation (it holds the value); pyhelmfile masks it
+        "-     kubectl.kubernetes.io/last-applied-configuration: '-------- # (32 bytes)'\n"
+        "+     kubectl.kubernetes.io/last-applied-configuration: '++++++++ # (33 bytes)'\n"
+        "    labels:\n"
+        '      a: "2"\n'
+        '      z: "1"\n'
+        "    name: demo-s\n"
+        "  data:\n"
+        "-   password: '-------- # (2 bytes)'\n"
+        "+   password: '++++++++ # (3 bytes)'\n"
+        "  type: Opaque\n"
+        "\n"
+    )
+
+
+def test_list_items_and_separators_with_comments() -> None:
+    old = (
+        "# Source: c/templates/l.yaml\napiVersion: v1\nkind: ConfigMapList\nitems:\n"
+        "- metadata: {name: one}\n  kind: ConfigMap\n  apiVersion: v1\n  data: {b: '1', a: x}\n"
+        "--- # a comment YAML allows here\n# Source: c/templates/two.yaml\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: two}\ndata: {k: v}\n"
+    )
+    new = old.replace("a: x", "a: z").replace("k: v", "k: w")
+    assert render_text([compare("r", "default", "", old, new)]) == (
+        # an item is written again by yaml.v2, in its own key order, without the list's Source line
+        "default, one, ConfigMap (v1) has changed:\n"
+        "  metadata:\n"
+        "    name: one\n"
+        "  kind: ConfigMap\n"
+        "  apiVersion: v1\n"
+        "  data:\n"
+        '    b: "1"\n'
+        "-   a: x\n"
+        "+   a: z\n"
+        "default, two, ConfigMap (v1) has changed:\n"
+        "  # Source: c/templates/two.yaml\n"
+        "  apiVersion: v1\n"
+        "  kind: ConfigMap\n"
+        "  metadata: {name: two}\n"
+        "- data: {k: v}\n"
+        "+ data: {k: w}\n"
     )

@@ -46,13 +46,16 @@ def test_normalised_text_and_object(webapp: str) -> None:
     dep = parse_manifests(webapp, "shop")["shop, demo-web, Deployment (apps)"]
     assert dep.source == "webapp/templates/deployment.yaml"
     assert (dep.api_version, dep.kind, dep.namespace, dep.name) == ("apps/v1", "Deployment", "shop", "demo-web")
-    # yaml.v2's Marshal: sorted keys, block style, comments gone, the Source line kept first
+    # what a diff shows: the document as helm rendered it (helm-diff without --normalize-manifests), trimmed
     assert dep.text.startswith(
-        "# Source: webapp/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n"
+        "# Source: webapp/templates/deployment.yaml\n# The web server; quoting and comments below must not count"
+        " as changes.\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: demo-web\n  labels:\n"
     )
-    assert "# The web server" not in dep.text and "# http" not in dep.text
-    assert "      - env:\n        - name: PASSWORD\n" in dep.text
-    assert dep.text.endswith("\n") and dep.body == dep.text.partition("\n")[2]
+    assert dep.text == dep.content and webapp.count(dep.text) == 1 and not dep.text.endswith("\n")
+    # the normalised form, yaml.v2's Marshal of the object: sorted keys, block style, comments gone
+    assert dep.body.startswith("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n")
+    assert "# The web server" not in dep.body and "# http" not in dep.body
+    assert "      - env:\n        - name: PASSWORD\n" in dep.body and dep.body.endswith("\n")
     assert dep.obj["spec"]["replicas"] == 2 and type(dep.obj["spec"]["replicas"]) is int
     assert type(dep.obj) is dict and type(dep.obj["metadata"]) is dict
     assert dep.obj["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.25.3"
@@ -64,6 +67,8 @@ def test_list_items_flattened_with_their_own_namespace_and_the_list_source(webap
     assert a.source == b.source == "webapp/templates/configmaps.yaml"
     assert (a.namespace, b.namespace) == ("shop", "other")
     assert a.obj == {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "demo-a"}, "data": {"mode": "a"}}
+    # helm-diff writes each item again (yaml.v2, its own key order) without the list's Source line
+    assert a.text == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo-a\ndata:\n  mode: a"
 
 
 def test_nested_lists_and_plain_list_kind() -> None:

@@ -56,6 +56,7 @@ def _diff(old: str = OLD, new: str = NEW, **kw: object) -> ReleaseDiff:
 
 
 def test_text_whole_objects_as_helm_diff() -> None:
+    # each object's document as helm rendered it (Source line, key order, quoting), no blank line after it
     assert render_text([_diff()]) == (
         "default, web, Deployment (apps) has changed:\n"
         "  # Source: web/templates/deployment.yaml\n"
@@ -68,26 +69,40 @@ def test_text_whole_objects_as_helm_diff() -> None:
         "    template:\n"
         "      spec:\n"
         "        containers:\n"
-        "-       - image: nginx:1.25\n"
-        "+       - image: nginx:1.26\n"
-        "          name: web\n"
-        "\n"
+        "        - name: web\n"
+        "-         image: nginx:1.25\n"
+        "+         image: nginx:1.26\n"
         "default, web-config, ConfigMap (v1) has changed:\n"
         "  # Source: web/templates/cm.yaml\n"
         "  apiVersion: v1\n"
+        "  kind: ConfigMap\n"
+        "  metadata:\n"
+        "    name: web-config\n"
         "  data:\n"
         '    a: "1"\n'
         '    b: "2"\n'
         '    c: "3"\n'
         '-   d: "4"\n'
-        "+   d: four\n"
+        '+   d: "four"\n'
         '    e: "5"\n'
         '    f: "6"\n'
         '    g: "7"\n'
-        "  kind: ConfigMap\n"
-        "  metadata:\n"
-        "    name: web-config\n"
-        "\n"
+    )
+
+
+def test_formatting_alone_is_not_a_change() -> None:
+    new = OLD.replace('a: "1"', "a: '1'   # quoted otherwise").replace("replicas: 1", "replicas:   1")
+    assert render_text([_diff(new=new)]) == ""
+    # a real change next to a formatting one shows both lines as written
+    out = render_text([_diff(new=new.replace('b: "2"', 'b: "two"'))], context=0)
+    assert out == (
+        "default, web-config, ConfigMap (v1) has changed:\n"
+        "...\n"
+        '-   a: "1"\n'
+        '-   b: "2"\n'
+        "+   a: '1'   # quoted otherwise\n"
+        '+   b: "two"\n'
+        "...\n"
     )
 
 
@@ -95,46 +110,45 @@ def test_context_trims_with_dots() -> None:
     assert render_text([_diff()], context=2) == (
         "default, web, Deployment (apps) has changed:\n"
         "...\n"
-        "      spec:\n"
         "        containers:\n"
-        "-       - image: nginx:1.25\n"
-        "+       - image: nginx:1.26\n"
-        "          name: web\n"
-        "\n"
+        "        - name: web\n"
+        "-         image: nginx:1.25\n"
+        "+         image: nginx:1.26\n"
         "default, web-config, ConfigMap (v1) has changed:\n"
         "...\n"
         '    b: "2"\n'
         '    c: "3"\n'
         '-   d: "4"\n'
-        "+   d: four\n"
+        '+   d: "four"\n'
         '    e: "5"\n'
         '    f: "6"\n'
         "...\n"
     )
     assert render_text([_diff()], context=0) == (
         "default, web, Deployment (apps) has changed:\n"
-        "...\n-       - image: nginx:1.25\n+       - image: nginx:1.26\n...\n"
+        "...\n-         image: nginx:1.25\n+         image: nginx:1.26\n"
         "default, web-config, ConfigMap (v1) has changed:\n"
-        '...\n-   d: "4"\n+   d: four\n...\n'
+        '...\n-   d: "4"\n+   d: "four"\n...\n'
     )
 
 
 def test_added_and_removed_objects() -> None:
     new = OLD.replace("name: web-config", "name: web-settings")
     out = render_text([_diff(new=new)], context=1)
+    # helm-diff diffs against an empty text: one empty line on the other side
     assert out.startswith(
         "default, web-config, ConfigMap (v1) has been removed:\n"
-        "- # Source: web/templates/cm.yaml\n- apiVersion: v1\n- data:\n"
+        "- # Source: web/templates/cm.yaml\n- apiVersion: v1\n- kind: ConfigMap\n"
     )
-    assert "-   name: web-config\n\ndefault, web-settings, ConfigMap (v1) has been added:\n+ # Source:" in out
-    assert out.endswith("+   name: web-settings\n\n")
+    assert '-   g: "7"\n+ \ndefault, web-settings, ConfigMap (v1) has been added:\n- \n+ # Source:' in out
+    assert out.endswith('+   name: web-settings\n+ data:\n+   a: "1"\n+   b: "2"\n+   c: "3"\n+   d: "4"\n+   e: "5"\n+   f: "6"\n+   g: "7"\n')
 
 
 def test_colour_as_helm_diff() -> None:
     out = render_text([_diff()], context=0, color=True)
     assert out.endswith(
         "\x1b[33mdefault, web-config, ConfigMap (v1) has changed:\x1b[0m\n"
-        '...\n\x1b[31m-   d: "4"\x1b[0m\n\x1b[32m+   d: four\x1b[0m\n...\n'
+        '...\n\x1b[31m-   d: "4"\x1b[0m\n\x1b[32m+   d: "four"\x1b[0m\n...\n'
     )
     assert "\x1b" not in render_text([_diff()])
 
@@ -148,7 +162,7 @@ def test_not_installed_banner_and_nothing_for_unchanged() -> None:
 def test_suppressed_kind_prints_helm_diff_notice() -> None:
     out = render_text([_diff(suppressed_kinds=["ConfigMap"])])
     assert out.endswith(
-        "          name: web\n\n"
+        "+         image: nginx:1.26\n"
         "default, web-config, ConfigMap (v1) has changed:\n"
         "+ Changes suppressed on sensitive content of type ConfigMap\n"
     )
@@ -288,7 +302,7 @@ def test_markdown() -> None:
         "<details><summary>web (default@stg): 2 changed, 0 added, 0 removed; chart web-0.1.0 -&gt; 0.2.0</summary>\n"
         in out
     )
-    assert "```diff\ndefault, web, Deployment (apps) has changed:\n...\n-       - image: nginx:1.25\n" in out
+    assert "```diff\ndefault, web, Deployment (apps) has changed:\n...\n-         image: nginx:1.25\n" in out
     assert out.endswith("...\n```\n\n</details>\n")
     assert "\x1b" not in out
 
@@ -310,7 +324,7 @@ def test_markdown_leaves_out_what_does_not_fit() -> None:
     out = render_markdown([d, _diff()], max_chars=5000)
     assert len(out) < 5000
     assert "too large for this comment" in out
-    assert "+   d: four" in out  # the next release still fits
+    assert '+   d: "four"' in out  # the next release still fits
 
 
 # ----------------------------------------------------------------------------- secrets never leak
@@ -362,9 +376,9 @@ def test_suppress_output_line_regex() -> None:
     out = render_text([d])
     # every line of the Deployment's change matched: its header stays (helm-diff still counts the change)
     assert out.startswith("default, web, Deployment (apps) has changed:\ndefault, web-config, ConfigMap (v1) has")
-    assert "image" not in out and "+   d: four\n" in out
+    assert "image" not in out and '+   d: "four"\n' in out
     out = render_text([_diff(suppress_output_line_regex=[r"^\s+[a-c]: "])], context=1)
-    assert '...\n  data:\n-   d: "4"\n+   d: four\n    e: "5"\n...\n' in out  # a-c gone
+    assert '...\n  data:\n-   d: "4"\n+   d: "four"\n    e: "5"\n...\n' in out  # a-c gone
 
 
 def test_bad_suppress_regex_is_a_config_error() -> None:
