@@ -38,15 +38,13 @@ if str(ROOT) not in sys.path:
 
 from bench import generate  # noqa: E402
 from scripts import testcluster  # noqa: E402
+from scripts.helmdiff import HELM_DIFF_MODULE, ensure_helm_diff, install_helm_diff  # noqa: E402
 
 BENCH = ROOT / "bench"
 WORK = BENCH / "work"
 DEFAULT_RESULTS = BENCH / "RESULTS.md"
 ENVIRONMENT = "stg"
 
-HELM_DIFF_MODULE = "github.com/databus23/helm-diff/v3"
-# v3.9.8 (June 2024) is built against helm v3.15.1: the helm-diff of helmfile 0.166.0's time (July 2024).
-HELM_DIFF_VERSION = "v3.9.8"
 
 PYTHON_VARS_DROPPED = ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
 
@@ -245,45 +243,6 @@ def bench_env(tools: Tools, home: Path, kubeconfig: Path, plugins: Path) -> dict
         XDG_CACHE_HOME=str(home / "xdg-cache"),
     )
     return env
-
-
-def ensure_helm_diff() -> Path:
-    """The helm-diff binary at HELM_DIFF_VERSION, built once with `go build` from a generated go.mod (cached)."""
-    out = testcluster.cache_root() / "helm-diff" / HELM_DIFF_VERSION
-    binary = out / "diff"
-    with testcluster.file_lock(out.parent / ".build.lock"):
-        if binary.is_file():
-            return binary
-        go = testcluster.require_go()
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="helm-diff-build-") as tmp:
-            env = testcluster.go_env()
-            env["GOFLAGS"] = "-mod=mod"
-            (Path(tmp) / "go.mod").write_text(
-                f"module pyhelmfile.bench/helmdiff\n\ngo 1.22.0\n\nrequire {HELM_DIFF_MODULE} {HELM_DIFF_VERSION}\n"
-            )
-            subprocess.run([go, "get", f"{HELM_DIFF_MODULE}@{HELM_DIFF_VERSION}"], cwd=tmp, env=env, check=True)
-            version = HELM_DIFF_VERSION.lstrip("v")
-            ldflags = f"-s -w -X {HELM_DIFF_MODULE}/cmd.Version={version}"
-            argv = [go, "build", "-v", "-trimpath", f"-ldflags={ldflags}", "-o", str(Path(tmp) / "diff")]
-            testcluster.run_go_build(f"helm-diff {HELM_DIFF_VERSION}", [*argv, HELM_DIFF_MODULE], Path(tmp), env, 0)
-            (Path(tmp) / "diff").replace(binary)
-    return binary
-
-
-def install_helm_diff(plugins: Path, binary: Path) -> None:
-    """A helm plugins dir holding helm-diff only: plugin.yaml (written here) and the cached binary."""
-    plugin = plugins / "helm-diff"
-    (plugin / "bin").mkdir(parents=True, exist_ok=True)
-    version = HELM_DIFF_VERSION.lstrip("v")
-    (plugin / "plugin.yaml").write_text(
-        f'name: "diff"\nversion: "{version}"\nusage: "Preview helm upgrade changes as a diff"\n'
-        'description: "Preview helm upgrade changes as a diff"\ncommand: "$HELM_PLUGIN_DIR/bin/diff"\n'
-    )
-    link = plugin / "bin" / "diff"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(binary)
 
 
 def compile_pyhelmfile(tools: Tools) -> None:

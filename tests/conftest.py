@@ -65,3 +65,14 @@ def clusters(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     """Real `stg` and `prd` clusters (tests/support/cluster.py); mark such tests @pytest.mark.cluster."""
     with running_clusters(tmp_path_factory.mktemp("clusters"), config=request.config) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def helm_diff_plugins(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A HELM_PLUGINS dir holding helm-diff v3.9.8 only (built from the Go module proxy once, cached:
+    scripts/helmdiff.py), for helmfile's `diff`/`apply` in differential tests."""
+    from scripts.helmdiff import ensure_helm_diff, install_helm_diff
+
+    plugins = tmp_path_factory.mktemp("helm-plugins")
+    install_helm_diff(plugins, ensure_helm_diff())
+    return plugins

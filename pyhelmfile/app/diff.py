@@ -404,15 +404,22 @@ def shown_chart(st: HelmState, release: ReleaseSpec) -> str:
 
 
 def compared_text(change: Change, dopts: DiffOptions) -> str:
-    """What helmfile 0.166.0 prints on stdout for one release it compares: its "Comparing release=..." line,
-    then helm-diff's output (if any) and a newline after it (helmfile's execer.write)."""
+    """What helmfile 0.166.0 prints on stdout for one release it compares (`--output diff` or `simple`): its
+    "Comparing release=..." line, then helm-diff's output (if any) and a newline after it (its execer.write).
+    helm-diff's simple output has a "Plan:" line even without changes; helmfile leaves helm-diff's output
+    out when --detailed-exitcode says there were none, or with --suppress-diff."""
+    from pyhelmfile.diff.render import NOT_INSTALLED_BANNER, render_simple
+
     target = change.target
     if change.deployed is None and dopts.skip_diff_on_install:
         return ""  # helmfile installs it without running helm-diff
     line = f"Comparing release={target.release.name}, chart={shown_chart(target.st, target.release)}\n"
-    if change.action == "none":
+    if dopts.suppress_diff or (dopts.detailed_exitcode and not change.diff.has_changes):
         return line
-    text = render([change.diff], dopts)
+    if dopts.output == "simple":
+        banner = NOT_INSTALLED_BANNER if not change.diff.installed else ""
+        return line + banner + render_simple([change.diff], color=dopts.color) + "\n"
+    text = render([change.diff], dopts) if change.action != "none" else ""
     return line + text + "\n" if text else line
 
 
@@ -422,14 +429,20 @@ def render(diffs: list[ReleaseDiff], dopts: DiffOptions) -> str:
     if dopts.output == "json":
         return renderers.render_json(diffs)
     if dopts.output == "markdown":
-        return renderers.render_markdown(diffs, context=dopts.context)
+        return renderers.render_markdown(diffs, context=shown_context(dopts))
     if dopts.output == "summary":
         return "".join(renderers.summary_line(d) + "\n" for d in diffs)
     if dopts.output == "simple":
         return renderers.render_simple(diffs, color=dopts.color)
     if dopts.suppress_diff:
         return ""
-    return renderers.render_text(diffs, context=dopts.context, color=dopts.color)
+    return renderers.render_text(diffs, context=shown_context(dopts), color=dopts.color)
+
+
+def shown_context(dopts: DiffOptions) -> int:
+    """The lines of context a diff shows: helmfile passes --context to helm-diff only when it is above 0, so
+    `--context 0` shows whole objects, as no --context does (-1)."""
+    return dopts.context if dopts.context > 0 else -1
 
 
 def visit_plans(opts: RunOptions, dopts: DiffOptions, each: Callable[[StatePlan, Preparation, Clusters], None]) -> None:
@@ -461,19 +474,20 @@ def diff(opts: RunOptions, dopts: DiffOptions, write: Callable[[str], object]) -
                 change = plan.changes[target.id]
                 nonlocal changed
                 changed = changed or change.changed
-                if dopts.output == "diff" and desired(target.release):
+                if per_release and desired(target.release):
                     write(compared_text(change, dopts))  # as helmfile, for every release it compares
                 if change.action == "none" and dopts.output != "json":
                     log.info("Comparing release=%s: no changes", target.name)
                     continue
                 shown.append(change.diff)
-                if dopts.output == "diff" and not desired(target.release):
+                if per_release and not desired(target.release):
                     text = render([change.diff], dopts)  # a release to delete: helmfile's diff does not show it
                     if text:
                         write(text)
 
+    per_release = dopts.output in ("diff", "simple")
     visit_plans(opts, dopts, each)
-    if dopts.output != "diff":
+    if not per_release:
         write(render(shown, dopts))
     if dopts.output in ("diff", "simple"):
         from pyhelmfile.diff.render import summary_line

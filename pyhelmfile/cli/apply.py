@@ -19,7 +19,7 @@ from pyhelmfile.cli.options import (
 
 # diff's own flags (apply takes them too)
 _diff_flags = flag_group(
-    click.option("--context", "context_lines", default=-1, help="Lines of context around changes (-1: all)."),
+    click.option("--context", "context_lines", default=-1, help="Lines of context around changes (0 or less: all)."),
     click.option(
         "--output",
         type=click.Choice(["diff", "simple", "json", "markdown", "summary"]),

@@ -1,7 +1,8 @@
 """Cases from helm-diff v3.9.14's diff/diff_test.go, with their expected output.
 
 The texts here are given as-is (helm-diff's tests bypass normalisation too), to check the line
-diff, context trimming and headers; the Secret cases go through compare() (so, redacted and written as helm-diff writes them).
+diff, context trimming and headers; the Secret cases go through compare() (so, redacted and written
+as helm-diff writes them).
 """
 
 from __future__ import annotations

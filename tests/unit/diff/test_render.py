@@ -141,7 +141,10 @@ def test_added_and_removed_objects() -> None:
         "- # Source: web/templates/cm.yaml\n- apiVersion: v1\n- kind: ConfigMap\n"
     )
     assert '-   g: "7"\n+ \ndefault, web-settings, ConfigMap (v1) has been added:\n- \n+ # Source:' in out
-    assert out.endswith('+   name: web-settings\n+ data:\n+   a: "1"\n+   b: "2"\n+   c: "3"\n+   d: "4"\n+   e: "5"\n+   f: "6"\n+   g: "7"\n')
+    assert out.endswith(
+        '+   name: web-settings\n+ data:\n+   a: "1"\n+   b: "2"\n+   c: "3"\n+   d: "4"\n+   e: "5"\n+   f: "6"\n'
+        '+   g: "7"\n'
+    )
 
 
 def test_colour_as_helm_diff() -> None:
