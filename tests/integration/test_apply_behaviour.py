@@ -176,7 +176,7 @@ def test_no_change_verdicts_are_remembered_and_invalidated(runner: Runner, clust
         third = runner("-l", "name=independent", "--debug", "diff", "--detailed-exitcode")
         assert third.returncode == 2, third.stderr
         assert "as when last compared" not in third.stderr
-        assert "-   greeting: hi" in third.stdout and "+   greeting: hej" in third.stdout
+        assert '-   greeting: "hi"' in third.stdout and '+   greeting: "hej"' in third.stdout  # as rendered (quote)
         # The cache holds no values: neither the old nor the new greeting appears in it.
         for path in (runner.project.parent / "xdg-cache").rglob("*"):
             if path.is_file():
@@ -265,12 +265,12 @@ def test_diff_flags_for_what_is_shown_and_compared(runner: Runner, clusters: Clu
         assert runner(*args, "apply").returncode == 0
         helmfile.write_text(base.replace("      - greeting: hi\n", "      - greeting: hej\n        hook: two\n"))
         full = runner(*args, "diff", "--detailed-exitcode")
-        assert full.returncode == 2 and "+   greeting: hej" in full.stdout and "+   hook: two" in full.stdout
+        assert full.returncode == 2 and '+   greeting: "hej"' in full.stdout and '+   hook: "two"' in full.stdout
         # --suppress: the kind's changes are not shown, but they are still changes
         kinds = runner(*args, "diff", "--detailed-exitcode", "--suppress", "ConfigMap")
-        assert kinds.returncode == 2 and "greeting: hej" not in kinds.stdout and "hook: two" not in kinds.stdout
+        assert kinds.returncode == 2 and "hej" not in kinds.stdout and "two" not in kinds.stdout
         lines = runner(*args, "diff", "--detailed-exitcode", "--suppress-output-line-regex", "greeting")
-        assert lines.returncode == 2 and "greeting" not in lines.stdout and "+   hook: two" in lines.stdout
+        assert lines.returncode == 2 and "greeting" not in lines.stdout and '+   hook: "two"' in lines.stdout
         checked = runner(*args, "diff", "--detailed-exitcode", "--validate", "--diff-args", "--three-way-merge")
         assert checked.returncode == 2, checked.stderr
         assert "--diff-args has no effect" in checked.stderr
@@ -282,6 +282,6 @@ def test_diff_flags_for_what_is_shown_and_compared(runner: Runner, clusters: Clu
             assert no_hooks.returncode == 0, no_hooks.stdout
         assert "as when last compared" in no_hooks.stderr
         with_hooks = runner(*args, "diff", "--detailed-exitcode")
-        assert with_hooks.returncode == 2 and "+   hook: two" in with_hooks.stdout
+        assert with_hooks.returncode == 2 and '+   hook: "two"' in with_hooks.stdout
     finally:
         assert runner("destroy").returncode == 0
