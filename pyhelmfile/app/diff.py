@@ -384,10 +384,10 @@ def known_verdict(
     return Change(target, deployed, diff, "none", values[1], None, key)
 
 
-def shown_chart(st: HelmState, release: ReleaseSpec) -> str:
-    """The chart as helmfile's "Comparing release=..., chart=..." line names it (its normalizeChart: a local
-    path joined to the state file's directory, relative to the working directory; a repository or URL
-    reference as written, a password in a URL hidden as helmfile's redactedURL does)."""
+def shown_chart(release: ReleaseSpec) -> str:
+    """The chart as helmfile's "Comparing release=..., chart=..." line names it (its normalizeChart, run in the
+    state file's directory: a local path relative to that directory, cleaned; a repository or URL reference as
+    written, a password in a URL hidden as its redactedURL does)."""
     import re
 
     chart = release.chart_path_or_name()
@@ -395,11 +395,8 @@ def shown_chart(st: HelmState, release: ReleaseSpec) -> str:
     local = chart.startswith(("./", "../")) or (
         "://" not in chart and (not chart or os.path.isabs(chart) or len(parts) not in (2, 3))
     )
-    if local and not os.path.isabs(chart):
-        base = st.base_path
-        if os.path.isabs(base):
-            base = os.path.relpath(base)
-        return os.path.normpath(os.path.join(base, chart))
+    if local and chart and not os.path.isabs(chart):
+        return os.path.normpath(chart)
     return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:xxxxx@", chart)
 
 
@@ -413,7 +410,7 @@ def compared_text(change: Change, dopts: DiffOptions) -> str:
     target = change.target
     if change.deployed is None and dopts.skip_diff_on_install:
         return ""  # helmfile installs it without running helm-diff
-    line = f"Comparing release={target.release.name}, chart={shown_chart(target.st, target.release)}\n"
+    line = f"Comparing release={target.release.name}, chart={shown_chart(target.release)}\n"
     if dopts.suppress_diff or (dopts.detailed_exitcode and not change.diff.has_changes):
         return line
     if dopts.output == "simple":

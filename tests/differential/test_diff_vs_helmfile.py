@@ -143,6 +143,12 @@ def test_diff_output_is_helmfiles(
                 f"flags {flags}\n--- helmfile\n{reference.stdout}\n--- ours\n{ours.stdout}"
             )
             seen[" ".join(flags)] = reference.stdout
+        # from another directory: helmfile works in the state file's, and shows the chart relative to that
+        ours = run_pyhelmfile(tools, tmp_path, "-f", "project/helmfile.yaml", "diff", "--no-color", env=env)
+        reference = run_helmfile(tools, tmp_path, "-f", "project/helmfile.yaml", "diff", "--no-color", env=env)
+        assert reference.returncode == 0 and ours.returncode == 0, ours.stderr
+        assert ours.stdout == reference.stdout, f"--- helmfile\n{reference.stdout}\n--- ours\n{ours.stdout}"
+        assert reference.stdout == seen[""]
         full = seen[""]
         # what the comparison covers, so that an empty or partial output cannot pass
         assert full.startswith("Comparing release=demo, chart=charts/app\n")

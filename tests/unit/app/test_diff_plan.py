@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pyhelmfile.app.cluster import Target
-from pyhelmfile.app.diff import _Memo, _template_helm, chart_metadata, new_chart
+from pyhelmfile.app.diff import _Memo, _template_helm, chart_metadata, new_chart, shown_chart
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.environment import Environment
 from pyhelmfile.state.loader import HelmState
@@ -58,3 +58,21 @@ def test_chart_metadata_and_new_chart(tmp_path: Path) -> None:
     (chart / "Chart.yaml").write_text("name: [unclosed\n")
     assert chart_metadata(str(chart)) == ("", "")
     assert chart_metadata(str(tmp_path / "missing")) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("chart", "shown"),
+    [
+        ("./charts/app", "charts/app"),  # local: cleaned, relative to the state file's directory
+        ("../charts//app/", "../charts/app"),
+        ("charts/app", "charts/app"),  # two parts: helmfile takes it for repo/chart and shows it as written
+        ("a/b/c/d", "a/b/c/d"),
+        ("app", "app"),
+        ("/abs/charts/app", "/abs/charts/app"),
+        ("stable/nginx", "stable/nginx"),
+        ("oci://registry.example/charts/app", "oci://registry.example/charts/app"),
+        ("https://user:s3cret@charts.example/app-1.0.0.tgz", "https://user:xxxxx@charts.example/app-1.0.0.tgz"),
+    ],
+)
+def test_the_chart_as_helmfiles_comparing_line_shows_it(chart: str, shown: str) -> None:
+    assert shown_chart(ReleaseSpec(name="r", chart=chart)) == shown
