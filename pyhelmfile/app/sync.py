@@ -10,6 +10,7 @@ uninstall, cleanup at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import time
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pyhelmfile import log
 from pyhelmfile.app import hooks, verdicts
 from pyhelmfile.app.cluster import Clusters, Target, helm_in
-from pyhelmfile.app.diff import Change, DiffOptions, StatePlan, render, visit_plans
+from pyhelmfile.app.diff import Change, DiffOptions, StatePlan, compared_text, render, visit_plans
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.prepare import (
     Preparation,
@@ -32,6 +33,7 @@ from pyhelmfile.errors import PyhelmfileError
 from pyhelmfile.helm.charts import is_local_chart
 from pyhelmfile.helm.exec import split_args
 from pyhelmfile.state.loader import HelmState
+from pyhelmfile.state.release import desired
 from pyhelmfile.state.spec import ReleaseSpec
 
 
@@ -301,7 +303,18 @@ def apply(
         changes = [plan.changes[t.id] for batch in plan.batches for t in batch]
         to_delete = {c.target.id for c in changes if c.action == "delete"}
         to_upgrade = {c.target.id for c in changes if c.action in ("install", "upgrade")}
-        if not sync_all:
+        if not sync_all and aopts.output in ("diff", "simple"):
+            # as helmfile's apply: each release it compares (with --detailed-exitcode, which apply always uses),
+            # then the releases to delete
+            compared = dataclasses.replace(aopts, detailed_exitcode=True)
+            for c in changes:
+                if desired(c.target.release):
+                    text = compared_text(c, compared)
+                else:
+                    text = render([c.diff], aopts) if c.changed else ""
+                if text:
+                    write(text)
+        elif not sync_all:
             shown = [c.diff for c in changes if c.changed]
             if shown:
                 text = render(shown, aopts)

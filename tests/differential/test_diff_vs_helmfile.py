@@ -132,6 +132,7 @@ def test_diff_output_is_helmfiles(
             ["--output", "simple"],
             ["--output", "simple", "--detailed-exitcode"],
             ["--detailed-exitcode", "--context", "0"],
+            ["--detailed-exitcode"],
         )
         for flags in cases:
             ours = run_pyhelmfile(tools, project, "diff", "--no-color", *flags, env=env)
@@ -164,6 +165,19 @@ def test_diff_output_is_helmfiles(
             and "+ Changes suppressed on sensitive content of type Secret\n" in (seen["--suppress-secrets"])
         )
         assert '+   password: "pw2"\n' in seen["--show-secrets"]
+        # apply shows what diff --detailed-exitcode shows (helmfile's apply diffs that way), then changes things:
+        # helmfile's apply first, then the cluster put back, then pyhelmfile's
+        applied = run_helmfile(tools, project, "apply", "--no-color", env=env)
+        assert applied.returncode == 0, applied.stderr
+        assert applied.stdout.startswith(seen["--detailed-exitcode"]), applied.stdout
+        (tmp_path / "v1.yaml").write_text(V1)
+        _helm(
+            tools, clusters, "upgrade", "demo", str(project / "charts" / "app"), "--values", str(tmp_path / "v1.yaml")
+        )
+        _helm(tools, clusters, "uninstall", "fresh")
+        ours = run_pyhelmfile(tools, project, "apply", "--no-color", env=env)
+        assert ours.returncode == 0, ours.stderr
+        assert ours.stdout.startswith(seen["--detailed-exitcode"]), ours.stdout
     finally:
         for name in ("demo", "fresh", "same"):
             _helm(tools, clusters, "uninstall", name, "--ignore-not-found")

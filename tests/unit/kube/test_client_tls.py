@@ -21,4 +21,5 @@ def test_without_a_ca_the_system_store_and_insecure_verifies_nothing() -> None:
     system = _ssl_context(Credentials(server="https://example.invalid"), None, None)
     assert system.verify_mode == ssl.CERT_REQUIRED and system.cert_store_stats()["x509"] > 1
     insecure = _ssl_context(Credentials(server="https://example.invalid", insecure=True), None, None)
-    assert insecure.verify_mode == ssl.CERT_NONE and not insecure.check_hostname and insecure.cert_store_stats()["x509"] == 0
+    assert insecure.verify_mode == ssl.CERT_NONE and not insecure.check_hostname
+    assert insecure.cert_store_stats()["x509"] == 0
