@@ -61,6 +61,12 @@ class DiffOptions(ReleaseCommandOptions):
     color: bool = False
     compare: bool = True  # False: no rendering; every desired release is to be upgraded (sync)
     command: str = "diff"  # what hooks see as .HelmfileCommand
+    reuse_values: bool = False  # helm --reuse-values (or helmDefaults.reuseValues), unless --reset-values
+    reset_values: bool = False
+
+    def reuses(self, st: HelmState) -> bool:
+        """Whether helm upgrade gets --reuse-values (helmfile's appendValuesControlModeFlag)."""
+        return not self.reset_values and (self.reuse_values or st.spec.helm_defaults.reuse_values)
 
     def comparison(self) -> tuple[str, ...]:
         """The options that change what a comparison finds (not only what it shows): part of a verdict's key."""
@@ -141,6 +147,30 @@ def new_chart(st: HelmState, release: ReleaseSpec, memo: _Memo | None = None) ->
     if exact_version(release.version):
         return f"{chart.rstrip('/').rsplit('/', 1)[-1]}-{release.version}"
     return ""
+
+
+def coalesce(defaults: Any, values: Any) -> Any:
+    """helm's coalesceValues: `values` over `defaults`, maps merged key by key, a null deleting the key."""
+    if not isinstance(defaults, dict) or not isinstance(values, dict):
+        return values
+    merged = dict(defaults)
+    for key, value in values.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = coalesce(merged[key], value) if key in merged else value
+    return merged
+
+
+def reused_values(prep: Preparation, target: Target, deployed: DeployedRelease | None, dopts: DiffOptions) -> list[str]:
+    """With --reuse-values helm renders with the deployed release's values (its chart's defaults and its own
+    values, coalesced) under the new ones: the same values first, in a private file, for helm template."""
+    if deployed is None or not dopts.reuses(target.st):
+        return []
+    from pyhelmfile import goyaml
+
+    old = coalesce(deployed.chart_values, deployed.config)
+    return ["--values", prep.private_file(f"{target.release.name}-reused-", goyaml.dump(old))]
 
 
 def template_flags(
@@ -235,7 +265,8 @@ def diff_release(
     if not dopts.compare or (deployed is None and dopts.skip_diff_on_install):
         diff = ReleaseDiff(release.name, target.namespace, target.context, [], installed=deployed is not None)
         return Change(target, deployed, diff, "upgrade" if deployed else "install", values_flags)
-    flags = template_flags(target, clusters, values_flags, dopts, upgrade=deployed is not None)
+    reused = reused_values(prep, target, deployed, dopts)
+    flags = template_flags(target, clusters, reused + values_flags, dopts, upgrade=deployed is not None)
     chart = prep.chart(st, release)
     key = None
     if deployed is not None:
@@ -259,7 +290,7 @@ def diff_release(
         old_chart=deployed.chart,
         new_chart=new_chart(st, release, memo),
         old_values=deployed.config,
-        new_values=merged_values(documents),
+        new_values=coalesce(deployed.config, merged_values(documents)) if reused else merged_values(documents),
         secret_value_paths=_secret_paths(documents),
         **shown,
     )
@@ -372,7 +403,9 @@ def known_verdict(
         return _Known(values)
     if not local and not exact_version(release.version):
         return _Known(values)
-    flags = template_flags(target, clusters, values[1], dopts, upgrade=True)
+    flags = template_flags(
+        target, clusters, reused_values(prep, target, deployed, dopts) + values[1], dopts, upgrade=True
+    )
     chart_arg = prep.chart(st, release)
     key = _verdict_key(helm, target, chart_arg, flags, dopts, memo)
     if not verdicts.unchanged(key, deployed.full_manifest()):

@@ -431,6 +431,14 @@ class Preparation:
         """The release's values documents (written 0600 into the private directory), set and env flags."""
         return self.release_values(st, release)[1]
 
+    def private_file(self, prefix: str, text: str) -> str:
+        """A values file (it may hold secrets) in the private directory; its path."""
+        # mkstemp: 0600, and unique when a run renders a release twice or two releases share a name
+        fd, path = tempfile.mkstemp(prefix=prefix, suffix="-values.yaml", dir=self.values_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return path
+
     def release_values(self, st: HelmState, release: ReleaseSpec) -> tuple[list[ValuesDocument], list[str]]:
         """The release's values documents (decrypted secrets included) and the helm flags that pass them."""
         from pyhelmfile.secrets.sops import decrypt_file
@@ -438,11 +446,7 @@ class Preparation:
         documents = values_documents(st, release, decrypt_file)
         flags: list[str] = []
         for i, document in enumerate(documents):
-            # mkstemp: 0600, and unique when a run renders a release twice or two releases share a name
-            fd, path = tempfile.mkstemp(prefix=f"{release.name}-{i:02d}-", suffix="-values.yaml", dir=self.values_dir)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(document.text)
-            flags += ["--values", path]
+            flags += ["--values", self.private_file(f"{release.name}-{i:02d}-", document.text)]
         flags += set_flags(st, release.set_values)
         flags += env_set_flags(release)
         return documents, flags

@@ -43,8 +43,6 @@ class ApplyOptions(DiffOptions):
     wait_for_jobs: bool = False
     timeout: int = 0  # seconds; 0 = the release's or helmDefaults' own
     atomic: bool = False
-    reuse_values: bool = False
-    reset_values: bool = False
     skip_crds: bool = False
     sync_args: str = ""
     cascade: str = ""
@@ -113,7 +111,7 @@ def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions) -> list[s
     flags += cli_values_flags(st.base_path, aopts.values_files, aopts.set_values)
     if aopts.skip_crds:
         flags.append("--skip-crds")
-    if not aopts.reset_values and (d.reuse_values or aopts.reuse_values):
+    if aopts.reuses(st):
         flags.append("--reuse-values")
     else:
         flags.append("--reset-values")

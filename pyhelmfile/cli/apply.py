@@ -58,16 +58,14 @@ def _echo(text: str) -> None:
 @post_renderer_flags
 @_diff_flags
 @click.option("--skip-diff-on-install", is_flag=True, help="Do not render releases that are not installed yet.")
-@click.option(
-    "--reset-values", is_flag=True, help="Accepted: the state's values are always the only ones (the default)."
-)
+@click.option("--reuse-values", is_flag=True, help="Diff as helm upgrade --reuse-values would change things.")
+@click.option("--reset-values", is_flag=True, help="Diff as helm upgrade --reset-values (the default).")
 @click.pass_context
 def diff_command(ctx: click.Context, /, **kw: Any) -> int:
     """Show what apply would change in the clusters (no helm-diff plugin needed)."""
     from pyhelmfile.app.diff import diff
 
     opts = global_options(ctx)
-    kw.pop("reset_values")
     return diff(opts, _diff_options(opts, kw), _echo)
 
 

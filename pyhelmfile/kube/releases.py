@@ -34,6 +34,7 @@ class DeployedRelease:
     app_version: str
     config: dict[str, Any]
     manifest: str
+    chart_values: dict[str, Any] = field(default_factory=dict)  # the deployed chart's own values.yaml
     hooks: list[dict[str, Any]] = field(default_factory=list)
     updated: str = ""
 
@@ -80,6 +81,7 @@ def _from_record(record: dict[str, Any]) -> DeployedRelease:
         chart_version=str(metadata.get("version", "")),
         app_version=str(metadata.get("appVersion", "")),
         config=dict(record.get("config") or {}),
+        chart_values=dict((record.get("chart") or {}).get("values") or {}),
         manifest=str(record.get("manifest") or ""),
         hooks=list(record.get("hooks") or []),
         updated=str(info.get("last_deployed", "")),

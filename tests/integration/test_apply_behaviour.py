@@ -285,3 +285,26 @@ def test_diff_flags_for_what_is_shown_and_compared(runner: Runner, clusters: Clu
         assert with_hooks.returncode == 2 and '+   hook: "two"' in with_hooks.stdout
     finally:
         assert runner("destroy").returncode == 0
+
+
+def test_reuse_values_diffs_as_helm_would_upgrade(runner: Runner, clusters: Clusters) -> None:
+    helmfile = runner.project / "helmfile.yaml"
+    base = HELMFILE.replace("    needs: [behave/base]\n", "    installed: false\n")
+    helmfile.write_text(base)
+    args = ("-l", "name=independent")
+    try:
+        assert runner(*args, "apply").returncode == 0
+        # the value leaves the state file: helm --reuse-values would keep the deployed one
+        helmfile.write_text(base.replace("    values:\n      - greeting: hi\n", ""))
+        plain = runner(*args, "diff", "--detailed-exitcode")
+        assert plain.returncode == 2 and '-   greeting: "hi"' in plain.stdout, plain.stdout
+        reused = runner(*args, "diff", "--detailed-exitcode", "--reuse-values")
+        assert reused.returncode == 0, reused.stdout
+        assert runner(*args, "apply", "--reuse-values").returncode == 0
+        assert _revisions(clusters, "stg", ["independent"]) == {"independent": 1}  # nothing to upgrade
+        # helmDefaults.reuseValues does the same, and --reset-values undoes it
+        helmfile.write_text(helmfile.read_text().replace("helmDefaults:\n", "helmDefaults:\n  reuseValues: true\n"))
+        assert runner(*args, "diff", "--detailed-exitcode").returncode == 0
+        assert runner(*args, "diff", "--detailed-exitcode", "--reset-values").returncode == 2
+    finally:
+        assert runner("destroy").returncode == 0

@@ -76,3 +76,16 @@ def test_chart_metadata_and_new_chart(tmp_path: Path) -> None:
 )
 def test_the_chart_as_helmfiles_comparing_line_shows_it(chart: str, shown: str) -> None:
     assert shown_chart(ReleaseSpec(name="r", chart=chart)) == shown
+
+
+def test_coalesce_is_helms_values_over_defaults() -> None:
+    from pyhelmfile.app.diff import coalesce
+
+    defaults = {"image": {"tag": "1", "pull": "Always"}, "replicas": 1, "gone": {"a": 1}, "list": [1, 2]}
+    values = {"image": {"tag": "2"}, "gone": None, "list": [3], "extra": {"x": None}}
+    assert coalesce(defaults, values) == {
+        "image": {"tag": "2", "pull": "Always"},
+        "replicas": 1,
+        "list": [3],
+        "extra": {"x": None},
+    }
