@@ -39,7 +39,8 @@ def destroy(opts: RunOptions, aopts: ApplyOptions, write: Callable[[str], object
                 diff = ReleaseDiff(t.name, t.namespace, t.context, [], installed=deployed is not None)
                 changes[t.id] = Change(t, deployed, diff, "delete" if deployed else "none")
             to_delete = {i for i, c in changes.items() if c.action == "delete"}
-            Executor(StatePlan(st, helm, targets, changes), clusters, aopts, outcome, "destroy").run(set(), to_delete)
+            plan = StatePlan(st, helm, targets, changes)
+            Executor(plan, clusters, aopts, outcome, "destroy", write).run(set(), to_delete)
             return True
 
         StateVisitor(opts, select_releases=False).run(visit)

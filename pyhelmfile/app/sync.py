@@ -138,8 +138,15 @@ class Executor:
     """Runs one state's changes in plan order and records what happened."""
 
     def __init__(
-        self, plan: StatePlan, clusters: Clusters, aopts: ApplyOptions, outcome: Outcome, command: str
+        self,
+        plan: StatePlan,
+        clusters: Clusters,
+        aopts: ApplyOptions,
+        outcome: Outcome,
+        command: str,
+        write: Callable[[str], object] | None = None,
     ) -> None:
+        self.write = write  # helm's own output of each upgrade and uninstall, as helmfile prints it
         self.plan = plan
         self.clusters = clusters
         self.aopts = aopts
@@ -150,10 +157,11 @@ class Executor:
     def hook(self, release: ReleaseSpec, event: str, error: str | None = None) -> None:
         hooks.trigger(self.st, release, event, self.command, error)
 
-    def _upgrade(self, target: Target) -> tuple[Target, str | None, float]:
+    def _upgrade(self, target: Target) -> tuple[Target, str | None, float, str]:
         change = self.plan.changes[target.id]
         start = time.monotonic()
         error: str | None = None
+        output = ""
         try:
             self.hook(target.release, "presync")
             chart = target.release.chart_path_or_name()
@@ -163,7 +171,7 @@ class Executor:
             out = helm_in(self.plan.helm, target).run(
                 "upgrade", "--install", target.name, chart, *upgrade_flags(target, change, self.aopts)
             )
-            log.debug("%s", out.stdout.rstrip("\n"))
+            output = out.stdout
         except PyhelmfileError as exc:
             error = str(exc)
         finally:
@@ -172,16 +180,19 @@ class Executor:
             self.hook(target.release, "postsync", error)
         except PyhelmfileError as exc:
             error = error or str(exc)
-        return target, error, time.monotonic() - start
+        return target, error, time.monotonic() - start, output
 
-    def _delete(self, target: Target) -> tuple[Target, str | None, float]:
+    def _delete(self, target: Target) -> tuple[Target, str | None, float, str]:
         start = time.monotonic()
         error: str | None = None
+        output = ""
         try:
             self.hook(target.release, "presync")
             self.hook(target.release, "preuninstall")
             log.info("Deleting %s", target.name)
-            helm_in(self.plan.helm, target).run("uninstall", target.name, *delete_flags(target, self.aopts))
+            output = (
+                helm_in(self.plan.helm, target).run("uninstall", target.name, *delete_flags(target, self.aopts)).stdout
+            )
             self.hook(target.release, "postuninstall")
         except PyhelmfileError as exc:
             error = str(exc)
@@ -191,7 +202,14 @@ class Executor:
             self.hook(target.release, "postsync", error)
         except PyhelmfileError as exc:
             log.warning("%s", exc)
-        return target, error, time.monotonic() - start
+        return target, error, time.monotonic() - start, output
+
+    def _show(self, output: str) -> None:
+        if output.strip():
+            if self.write is not None:
+                self.write(output.rstrip("\n") + "\n\n")
+            else:
+                log.debug("%s", output.rstrip("\n"))
 
     def _remember_upgrades(self) -> None:
         """An upgrade deployed what we rendered: if the cluster now holds exactly that, the next
@@ -220,7 +238,8 @@ class Executor:
             deleting = [t for t in batch if t.id in to_delete]
             jobs = [functools.partial(self._delete, t) for t in deleting]
             labels = [f"Deleting release={t.name}" for t in deleting]
-            for target, error, seconds in run_parallel(jobs, self.aopts.concurrency, labels):
+            for target, error, seconds, output in run_parallel(jobs, self.aopts.concurrency, labels):
+                self._show(output)
                 if error:
                     self.outcome.failed.append((target, error))
                 else:
@@ -240,7 +259,8 @@ class Executor:
                     ready.append(target)
             jobs = [functools.partial(self._upgrade, t) for t in ready]
             labels = [f"Upgrading release={t.name}" for t in ready]
-            for target, error, seconds in run_parallel(jobs, self.aopts.concurrency, labels):
+            for target, error, seconds, output in run_parallel(jobs, self.aopts.concurrency, labels):
+                self._show(output)
                 if error:
                     self.outcome.failed.append((target, error))
                     blocked.add(target.id)
@@ -326,7 +346,7 @@ def apply(
         if aopts.interactive and confirm is not None and not confirm(question):
             outcome.unchanged.extend(c.target for c in changes)
             return
-        executor = Executor(plan, clusters, aopts, outcome, command)
+        executor = Executor(plan, clusters, aopts, outcome, command, write)
         if not sync_all:
             for c in reversed(changes):
                 if c.target.id in to_upgrade or c.target.id in to_delete:

@@ -178,6 +178,10 @@ def test_diff_output_is_helmfiles(
         ours = run_pyhelmfile(tools, project, "apply", "--no-color", env=env)
         assert ours.returncode == 0, ours.stderr
         assert ours.stdout.startswith(seen["--detailed-exitcode"]), ours.stdout
+        # then, as helmfile, helm's own word on each upgrade (the seed's CI log: `Release "linoapp" has been
+        # upgraded ... REVISION: 1384`)
+        for line in ('Release "demo" has been upgraded. Happy Helming!', 'Release "fresh" does not exist. Installing'):
+            assert line in applied.stdout and line in ours.stdout, ours.stdout
     finally:
         for name in ("demo", "fresh", "same"):
             _helm(tools, clusters, "uninstall", name, "--ignore-not-found")
