@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from pyhelmfile import log
 from pyhelmfile.app.cluster import Clusters, Target, helm_in
 from pyhelmfile.app.diff import Change, StatePlan
 from pyhelmfile.app.options import RunOptions
@@ -48,7 +49,7 @@ def destroy(opts: RunOptions, aopts: ApplyOptions, write: Callable[[str], object
         clusters.close()
     text = summary(outcome)
     if text:
-        write(text)
+        log.info("%s", text.rstrip("\n"))  # on stderr, as helmfile's
     return outcome
 
 

@@ -357,5 +357,5 @@ def apply(
     changed = bool(outcome.upgraded or outcome.deleted or outcome.failed)
     text = summary(outcome)
     if text:
-        write(text)
+        log.info("%s", text.rstrip("\n"))  # on stderr, as helmfile's: stdout holds the diff and helm's output
     return outcome, changed

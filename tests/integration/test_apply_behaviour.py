@@ -134,7 +134,7 @@ def test_a_failure_skips_dependants_and_lets_the_rest_finish(runner: Runner, clu
         assert error_lines == ["error: 1 release(s) failed, 1 skipped (2 not applied)"], result.stderr
         assert "Traceback" not in result.stderr
         failed, skipped, updated = (
-            section(result.stdout, f"{name} RELEASES:") for name in ("FAILED", "SKIPPED", "UPDATED")
+            section(result.stderr, f"{name} RELEASES:") for name in ("FAILED", "SKIPPED", "UPDATED")
         )
         assert "broken" in failed and "cannot unmarshal" in failed
         assert "after-broken" in skipped and "needs behave/broken" in skipped

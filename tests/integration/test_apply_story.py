@@ -123,9 +123,9 @@ def test_seed_story(helm_name: str, tools: Toolchain, example_repo: str, cluster
         assert story.revisions("stg") == {}, "stg must start empty"
 
         first = story.run("-e", "stg", "apply")
-        assert first.returncode == 0, first.stdout[first.stdout.find("UPDATED RELEASES") :] + first.stderr
+        assert first.returncode == 0, first.stdout + first.stderr
         assert story.revisions("stg") == dict.fromkeys(RELEASES, 1)
-        assert "UPDATED RELEASES" in first.stdout
+        assert "UPDATED RELEASES" in first.stderr  # helmfile's summary, on stderr as helmfile prints it
         assert story.cross_check(tmp_path) == dict.fromkeys(RELEASES, False)
 
         bump_sniffer(project)
@@ -142,11 +142,13 @@ def test_seed_story(helm_name: str, tools: Toolchain, example_repo: str, cluster
         second = story.run("-e", "stg", "apply")
         assert second.returncode == 0, second.stderr
         assert story.revisions("stg") == {**dict.fromkeys(RELEASES, 1), "linoapp": 2}
+        assert 'Release "linoapp" has been upgraded. Happy Helming!' in second.stdout  # the seed's CI log
+        assert "REVISION: 2" in second.stdout
         assert story.cross_check(tmp_path) == dict.fromkeys(RELEASES, False)
 
         third = story.run("-e", "stg", "apply", "--detailed-exitcode")
         assert third.returncode == 0, third.stderr
-        assert "UPDATED RELEASES" not in third.stdout
+        assert "UPDATED RELEASES" not in third.stderr and "Happy Helming" not in third.stdout
         assert story.revisions("stg") == {**dict.fromkeys(RELEASES, 1), "linoapp": 2}
 
         helmfile = project / "helmfile.yaml"
@@ -159,7 +161,7 @@ def test_seed_story(helm_name: str, tools: Toolchain, example_repo: str, cluster
         assert removal.returncode == 2 and "jobs" in removal.stdout
         fourth = story.run("-e", "stg", "apply")
         assert fourth.returncode == 0, fourth.stderr
-        assert "DELETED RELEASES" in fourth.stdout
+        assert "DELETED RELEASES" in fourth.stderr and 'release "jobs" uninstalled' in fourth.stdout
         assert story.revisions("stg") == {"infra": 1, "linoapp": 2, "linoapp-ws": 1}
 
         assert story.revisions("prd") == {}, "prd must be untouched"
