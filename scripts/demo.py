@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,10 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts import testcluster  # noqa: E402
-from scripts.examplerepo import build, serve  # noqa: E402
+from scripts.examplerepo import AGE_KEY, build, copy_example, serve  # noqa: E402
 
 TOOLS = ROOT / ".tools" / "bin"
-EXAMPLE = ROOT / "examples" / "kube-app"
 
 
 def step(title: str, argv: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> None:
@@ -43,14 +41,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="pyhelmfile-demo-") as tmp:
         work = Path(tmp)
         repo_dir = build(work / "repo", str(TOOLS / "helm"))
-        project = work / "kube-app"
-        shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("requirements.lock", "*.tgz"))
+        project = copy_example(work / "kube-app")
         with serve(repo_dir) as url:
             env = dict(os.environ)
             env.update(
                 PATH=f"{TOOLS}{os.pathsep}{env.get('PATH', '')}",
                 LINOAPP_CHART_REPO=url,
-                SOPS_AGE_KEY_FILE=str(EXAMPLE / "keys" / "age.key"),
+                SOPS_AGE_KEY_FILE=str(AGE_KEY),
                 HELM_CACHE_HOME=str(work / "helm-cache"),
                 HELM_CONFIG_HOME=str(work / "helm-config"),
                 HELM_DATA_HOME=str(work / "helm-data"),

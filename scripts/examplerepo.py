@@ -30,6 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "kube-app"
 CHARTS_SRC = EXAMPLE / "charts-src"
+AGE_KEY = EXAMPLE / "keys" / "age.key"  # test-only key of the example's sops files
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +79,39 @@ def build(out_dir: Path, helm: str = "helm") -> Path:
     # No --url: entries get relative URLs, resolved against wherever the repo is served.
     subprocess.run([helm, "repo", "index", str(out_dir)], check=True, capture_output=True)
     return out_dir
+
+
+# Outputs of `helm dependency build` must never be copied from a checkout that ran in place.
+_BUILD_OUTPUTS = shutil.ignore_patterns("requirements.lock", "Chart.lock", "*.tgz", "tmpcharts*")
+
+
+def copy_example(dest: Path) -> Path:
+    """A private copy of examples/kube-app (helm writes charts/ and locks into it)."""
+    shutil.copytree(EXAMPLE, dest, ignore=_BUILD_OUTPUTS)
+    return dest
+
+
+def helm_secrets_shim(plugins_dir: Path) -> Path:
+    """A minimal helm plugin named `secrets`, for running the reference helmfile on the example.
+
+    helmfile 0.166.0 decrypts `secrets:` solely through the helm-secrets plugin
+    (`helm secrets decrypt FILE` when the plugin's major version is > 3), which no
+    registry ships. This shim answers that one call with the real sops. Returns plugins_dir.
+    """
+    plugin = plugins_dir / "helm-secrets-shim"
+    plugin.mkdir(parents=True, exist_ok=True)
+    (plugin / "plugin.yaml").write_text(
+        "name: secrets\nversion: 4.6.0\nusage: test shim\ndescription: decrypts with sops (tests only)\n"
+        'command: "$HELM_PLUGIN_DIR/secrets.sh"\n'
+    )
+    script = plugin / "secrets.sh"
+    script.write_text(
+        '#!/bin/sh\nset -e\ncase "$1" in\n'
+        '  decrypt|view) exec sops --disable-version-check --decrypt "$2" ;;\n'
+        '  *) echo "helm-secrets shim: unsupported: $*" >&2; exit 1 ;;\nesac\n'
+    )
+    script.chmod(0o755)
+    return plugins_dir
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
