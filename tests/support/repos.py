@@ -401,11 +401,16 @@ def run_cli(
     return CliRun(proc.returncode, proc.stdout, proc.stderr)
 
 
-def assert_one_line_error(run: CliRun, *fragments: str) -> str:
-    """Exit 1, nothing on stdout, exactly one `error: ...` line on stderr containing `fragments`."""
+def assert_one_line_error(run: CliRun, *fragments: str, after_progress: bool = False) -> str:
+    """Exit 1, nothing on stdout, exactly one `error: ...` line on stderr containing `fragments`; with
+    after_progress, progress lines (`Building dependency ...`) may come before it."""
     assert run.returncode == 1, run
-    assert run.error_lines and len(run.error_lines) == 1, run.stderr
-    line = run.error_lines[0]
+    lines = run.error_lines
+    if after_progress:
+        assert sum(ln.startswith("error: ") for ln in lines) == 1, run.stderr
+        lines = lines[-1:]
+    assert lines and len(lines) == 1, run.stderr
+    line = lines[0]
     assert line.startswith("error: "), line
     assert "Traceback" not in run.stderr
     for fragment in fragments:
