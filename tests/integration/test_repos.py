@@ -10,7 +10,7 @@ import pytest
 
 from scripts.examplerepo import build
 from tests.support.differential import run_helmfile, run_pyhelmfile, tmp_env
-from tests.support.repos import http_directory
+from tests.support.repos import http_directory, https_directory, self_signed_certificate
 from tests.support.toolchain import Toolchain
 
 HELMFILE = """repositories:
@@ -81,3 +81,37 @@ def test_same_repositories_as_helmfile(tools: Toolchain, example_repo: str, tmp_
         runner(tools, project, "-e", "stg", "-f", "helmfilefast.yaml", "repos", env=env).check()
         results.append(repo_list(tools, env))
     assert results[0] == results[1] == [{"name": "linoapp", "url": example_repo}]
+
+
+TLS_HELMFILE = """repositories:
+  - name: tls-charts
+    url: {url}
+    caFile: {ca}
+{client}releases:
+  - name: app
+    chart: tls-charts/sniffer
+    version: v0.2.2-ca3b6
+"""
+
+
+@pytest.mark.parametrize("helm", ["helm3", "helm4"])
+def test_a_repository_with_its_own_ca_and_a_client_certificate(
+    tools: Toolchain, charts: Path, tmp_path: Path, helm: str
+) -> None:
+    """caFile trusts the server's certificate; certFile/keyFile answer the server's demand for a client one."""
+    client_cert, client_key = self_signed_certificate(tmp_path / "client", "client")
+    with https_directory(charts, tmp_path / "server", client_ca=client_cert) as url:
+        ca = tmp_path / "server" / "server.crt"
+        env = tmp_env(tmp_path)
+        client = f"    certFile: {client_cert}\n    keyFile: {client_key}\n"
+        (tmp_path / "helmfile.yaml").write_text(TLS_HELMFILE.format(url=url, ca=ca, client=client))
+        rendered = run_pyhelmfile(tools, tmp_path, "--helm-binary", tools.path(helm), "template", env=env).check()
+        assert "name: app-sniffer" in rendered.stdout
+
+        # without the client certificate the server refuses helm: one error line, no traceback
+        (tmp_path / "helmfile.yaml").write_text(TLS_HELMFILE.format(url=url, ca=ca, client=""))
+        args = ("--helm-binary", tools.path(helm), "repos")
+        refused = run_pyhelmfile(tools, tmp_path, *args, env=tmp_env(tmp_path / "b"))
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines()[-1].startswith("error: command ")
+    assert "repo add tls-charts" in refused.stderr and "Traceback" not in refused.stderr

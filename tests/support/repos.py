@@ -66,8 +66,9 @@ def http_directory(path: Path, *, auth: tuple[str, str] | None = None) -> Iterat
         yield url
 
 
-def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
-    """A key and a self-signed certificate for 127.0.0.1 (no CA vouches for it); returns (cert, key) paths."""
+def self_signed_certificate(workdir: Path, name: str = "server") -> tuple[Path, Path]:
+    """A key and a self-signed certificate for 127.0.0.1 (no CA vouches for it); returns (cert, key) paths,
+    NAME.crt and NAME.key in workdir."""
     import datetime
     import ipaddress
 
@@ -78,12 +79,12 @@ def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
 
     workdir.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
+        .subject_name(subject)
+        .issuer_name(subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
@@ -91,7 +92,7 @@ def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
         .sign(key, hashes.SHA256())
     )
-    cert_path, key_path = workdir / "server.crt", workdir / "server.key"
+    cert_path, key_path = workdir / f"{name}.crt", workdir / f"{name}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
@@ -100,11 +101,15 @@ def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def https_directory(path: Path, workdir: Path) -> Iterator[str]:
-    """Serve `path` over HTTPS on 127.0.0.1 with a self-signed certificate; yields the base URL."""
+def https_directory(path: Path, workdir: Path, *, client_ca: Path | None = None) -> Iterator[str]:
+    """Serve `path` over HTTPS on 127.0.0.1 with a self-signed certificate (workdir/server.crt); yields the base
+    URL. With client_ca, only clients presenting a certificate that client_ca vouches for are served."""
     cert, key = self_signed_certificate(workdir)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
+    if client_ca is not None:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(client_ca)
     with serve(path, tls=context) as url:
         yield url
 
