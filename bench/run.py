@@ -374,8 +374,8 @@ def run_case(
 def runs_for(case: str, n: int, override: int | None) -> int:
     if override is not None:
         return override
-    case = case.removeprefix("example-")
-    return (DEFAULT_RUNS_LARGE if n >= LARGE else DEFAULT_RUNS).get(case, DEFAULT_RUNS["cluster"])
+    table = DEFAULT_RUNS_LARGE if n >= LARGE else DEFAULT_RUNS
+    return table.get(case.removeprefix("example-"), table["cluster"])
 
 
 def check_lists_agree(project: Project) -> None:
