@@ -308,3 +308,27 @@ def test_reuse_values_diffs_as_helm_would_upgrade(runner: Runner, clusters: Clus
         assert runner(*args, "diff", "--detailed-exitcode", "--reset-values").returncode == 2
     finally:
         assert runner("destroy").returncode == 0
+
+
+def test_a_release_that_cannot_be_prepared_stops_apply_before_any_change(
+    runner: Runner, clusters: Clusters, tmp_path: Path
+) -> None:
+    """One release's secrets cannot be decrypted: apply must not upgrade the others first (nothing half applied)."""
+    (runner.project / "broken-secrets.yaml").write_text("token: not-sops-encrypted\n")
+    helmfile = runner.project / "helmfile.yaml"
+    helmfile.write_text(
+        HELMFILE.replace("    needs: [behave/base]\n", "    installed: false\n").replace(
+            "      - greeting: hi\n", "      - greeting: hi\n    secrets:\n      - broken-secrets.yaml\n"
+        )
+    )
+    try:
+        result = runner("apply")
+        assert result.returncode == 1
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and "broken-secrets.yaml" in errors[0], result.stderr
+        assert "Traceback" not in result.stderr and "UPDATED RELEASES" not in result.stderr
+        assert _revisions(clusters, "stg", ["base", "after-broken", "independent"]) == {}
+        log = (runner.project / "hooks.log").read_text().split() if (runner.project / "hooks.log").exists() else []
+        assert "preapply" not in log and "presync" not in log  # no release was about to change
+    finally:
+        assert runner("destroy").returncode == 0
