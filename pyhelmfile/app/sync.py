@@ -62,8 +62,10 @@ class Outcome:
         return not self.failed and not self.skipped
 
 
-def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions) -> list[str]:
-    """helmfile's flagsForUpgrade plus what SyncReleases adds, in its order."""
+def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions, helm_major: int = 3) -> list[str]:
+    """helmfile's flagsForUpgrade plus what SyncReleases adds, in its order; for helm 4, its names for
+    --atomic and --force (the old ones only print a deprecation warning; replacing needs client-side apply)
+    and no --recreate-pods (gone)."""
     release, st = target.release, target.st
     d = st.spec.helm_defaults
 
@@ -89,11 +91,21 @@ def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions) -> list[s
     if timeout:
         flags += ["--timeout", f"{timeout}s"]
     if on(release.force, d.force):
-        flags.append("--force")
+        if helm_major < 4:
+            flags.append("--force")
+        else:
+            flags.append("--force-replace")
+            # helm 4 refuses to replace objects while applying server-side (its default for new releases)
+            given = " ".join([aopts.args, aopts.sync_args, *d.sync_args, *d.args])
+            if "--server-side" not in given:
+                flags += ["--server-side", "false"]
     if on(release.recreate_pods, d.recreate_pods):
-        flags.append("--recreate-pods")
+        if helm_major >= 4:
+            log.warning("release=%s: recreatePods ignored: helm 4 has no --recreate-pods", release.name)
+        else:
+            flags.append("--recreate-pods")
     if aopts.atomic or on(release.atomic, d.atomic):
-        flags.append("--atomic")
+        flags.append("--rollback-on-failure" if helm_major >= 4 else "--atomic")
     if on(release.cleanup_on_fail, d.cleanup_on_fail):
         flags.append("--cleanup-on-fail")
     if on(release.create_namespace, d.create_namespace if d.create_namespace is not None else True):
@@ -168,9 +180,9 @@ class Executor:
             if is_local_chart(chart, self.st.base_path):
                 chart = os.path.normpath(chart)  # helmfile's normalizeChart: ./charts/app -> charts/app
             log.info("Upgrading release=%s, chart=%s", target.name, chart)
-            out = helm_in(self.plan.helm, target).run(
-                "upgrade", "--install", target.name, chart, *upgrade_flags(target, change, self.aopts)
-            )
+            helm = helm_in(self.plan.helm, target)
+            flags = upgrade_flags(target, change, self.aopts, helm.major)
+            out = helm.run("upgrade", "--install", target.name, chart, *flags)
             output = out.stdout
         except PyhelmfileError as exc:
             error = str(exc)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from pyhelmfile import children
+from pyhelmfile import children, log
 from pyhelmfile.errors import HelmError
 from pyhelmfile.helm.version import HelmVersion, detect_version
 
@@ -90,6 +90,8 @@ class Helm:
 
     def run(self, *args: str, stdin: str | None = None, check: bool = True) -> HelmResult:
         argv = self.argv(args)
+        if log.enabled("debug"):  # helmfile's `exec: helm ...` lines, for seeing what ran and why
+            log.debug("exec: %s", shlex.join(mask_secrets(argv)))
         env = {**os.environ, **self.env} if self.env else None
         try:
             proc = children.run(argv, stdin=stdin, env=env, cwd=self.cwd)

@@ -97,8 +97,8 @@ class Runner:
     def __init__(self, tools: Toolchain, project: Path, env: dict[str, str]) -> None:
         self.tools, self.project, self.env = tools, project, env
 
-    def __call__(self, *args: str, stdin: str | None = None, **extra: str) -> Run:
-        argv = [sys.executable, "-m", "pyhelmfile", "--helm-binary", self.tools.helm3, *args]
+    def __call__(self, *args: str, stdin: str | None = None, helm: str = "", **extra: str) -> Run:
+        argv = [sys.executable, "-m", "pyhelmfile", "--helm-binary", helm or self.tools.helm3, *args]
         proc = subprocess.run(
             argv, cwd=self.project, env={**self.env, **extra}, input=stdin, capture_output=True, text=True, timeout=600
         )
@@ -330,5 +330,49 @@ def test_a_release_that_cannot_be_prepared_stops_apply_before_any_change(
         assert _revisions(clusters, "stg", ["base", "after-broken", "independent"]) == {}
         log = (runner.project / "hooks.log").read_text().split() if (runner.project / "hooks.log").exists() else []
         assert "preapply" not in log and "presync" not in log  # no release was about to change
+    finally:
+        assert runner("destroy").returncode == 0
+
+
+STRICT = """\
+environments:
+  default:
+    kubeContext: stg
+---
+releases:
+  - name: strict
+    namespace: behave
+    chart: ./charts/ok
+    createNamespace: true
+    atomic: true
+    force: true
+    recreatePods: true
+    values:
+      - greeting: {greeting}
+"""
+
+
+def test_helm4_gets_its_own_names_for_atomic_and_force(runner: Runner, clusters: Clusters) -> None:
+    """helm 4 renamed --atomic and --force (the old names only warn; replacing objects fails under its default
+    server-side apply, so it gets --server-side false) and removed --recreate-pods."""
+    helmfile = runner.project / "helmfile.yaml"
+    helm4 = runner.tools.helm4
+    try:
+        for revision, greeting in ((1, "one"), (2, "two")):  # an install, then an upgrade
+            helmfile.write_text(STRICT.format(greeting=greeting))
+            result = runner("--debug", "apply", helm=helm4)
+            assert result.returncode == 0, result.stderr
+            upgrade = next(line for line in result.stderr.splitlines() if line.startswith("exec: ") and " upgrade --install strict " in line)
+            assert "--rollback-on-failure" in upgrade and "--force-replace --server-side false" in upgrade, upgrade
+            assert "--atomic" not in upgrade and "--recreate-pods" not in upgrade, upgrade
+            assert "deprecated" not in result.stderr.lower()
+            assert "recreatePods ignored: helm 4 has no --recreate-pods" in result.stderr
+            assert _revisions(clusters, "stg", ["strict"]) == {"strict": revision}
+        # helm 3 keeps helmfile's flags
+        helmfile.write_text(STRICT.format(greeting="three"))
+        result = runner("--debug", "apply")
+        assert result.returncode == 0, result.stderr
+        upgrade = next(line for line in result.stderr.splitlines() if line.startswith("exec: ") and " upgrade --install strict " in line)
+        assert "--atomic" in upgrade and "--force" in upgrade and "--recreate-pods" in upgrade, upgrade
     finally:
         assert runner("destroy").returncode == 0
