@@ -70,7 +70,9 @@ class ReleaseCommandOptions(NeedsOptions):
     post_renderer_args: list[str] = field(default_factory=list)  # --post-renderer-args
 
     def prepare(self) -> PrepareOptions:
-        return PrepareOptions(args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency)
+        return PrepareOptions(
+            args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency, post_renderer=self.post_renderer
+        )
 
 
 @dataclass
@@ -83,6 +85,7 @@ class PrepareOptions:
     output_dir: str = ""  # fetch --output-dir; default: a private temporary directory
     output_dir_template: str = ""  # fetch --output-dir-template; default: helmfile's
     adhoc_dependencies: bool = True  # a release's `dependencies:` are added to its chart (not for fetch)
+    post_renderer: str = ""  # --post-renderer: with helm 4, wrapped in a plugin like the state's (helm/plugins.py)
 
 
 # helmfile's DefaultFetchOutputDirTemplate (filepath.Join of its parts)
@@ -263,14 +266,41 @@ class Preparation:
             return self.scratch
 
     def helm(self, st: HelmState) -> Helm:
+        """The state's helm; with the run's plugins directory when it needs the s3 getter, or helm 4 needs
+        post-renderer plugins for the executables that helmfile's postRenderer names."""
         helm = helm_for(st, self.opts, self.popts.args)
+        plugins = False
         if self._uses_s3(st):
-            if not self._plugins:
-                from pyhelmfile.helm import s3getter
+            from pyhelmfile.helm import s3getter
 
-                self._plugins = s3getter.install(self._scratch())
+            s3getter.add(self._plugins_dir())
+            plugins = True
+        given = [r.post_renderer for r in st.spec.releases] + [st.spec.helm_defaults.post_renderer]
+        renderers = {r for r in [*given, self.popts.post_renderer] if r}
+        if renderers and helm.major >= 4:
+            from pyhelmfile.helm import plugins as helm_plugins
+
+            names: dict[str, str] = {}
+            for renderer in sorted(renderers):
+                executable = helm_plugins.post_renderer_executable(renderer, helm.cwd or os.getcwd())
+                if executable is not None:
+                    names[renderer] = helm_plugins.add_post_renderer(self._plugins_dir(), executable)
+            if names:
+                helm = dataclasses.replace(helm, post_renderers=names)
+                plugins = True
+        if plugins:
             helm = dataclasses.replace(helm, env={**helm.env, "HELM_PLUGINS": self._plugins})
         return helm
+
+    def _plugins_dir(self) -> str:
+        """The run's helm plugins directory (helm/plugins.py), made on first use."""
+        scratch = self._scratch()
+        with self._lock:
+            if not self._plugins:
+                from pyhelmfile.helm import plugins
+
+                self._plugins = plugins.run_dir(scratch)
+            return self._plugins
 
     def _uses_s3(self, st: HelmState) -> bool:
         """Whether helm may meet an s3:// repository in this state: its repositories, helm's own

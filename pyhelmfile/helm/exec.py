@@ -45,6 +45,14 @@ def mask_secrets(argv: Sequence[str]) -> list[str]:
     return masked
 
 
+def _renamed_post_renderers(args: Sequence[str], names: Mapping[str, str]) -> list[str]:
+    out = list(args)
+    for i in range(len(out) - 1):
+        if out[i] == "--post-renderer" and out[i + 1] in names:
+            out[i + 1] = names[out[i + 1]]
+    return out
+
+
 def split_args(text: str) -> list[str]:
     """`--args "--wait --set a=b"` as a list, shell-quoting rules."""
     try:
@@ -71,6 +79,8 @@ class Helm:
     extra_args: Sequence[str] = ()
     env: Mapping[str, str] = field(default_factory=dict)
     cwd: str | None = None  # relative chart paths are relative to the state file, as in helmfile
+    # helm 4: `--post-renderer EXECUTABLE` -> the name of the run's plugin that wraps it (helm/plugins.py)
+    post_renderers: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def version(self) -> HelmVersion:
@@ -86,6 +96,8 @@ class Helm:
             prefix += ["--kubeconfig", self.kubeconfig]
         if self.kube_context:
             prefix += ["--kube-context", self.kube_context]
+        if self.post_renderers:
+            args = _renamed_post_renderers(args, self.post_renderers)
         return [self.binary, *prefix, *args, *self.extra_args]
 
     def run(self, *args: str, stdin: str | None = None, check: bool = True) -> HelmResult:

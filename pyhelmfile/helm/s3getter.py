@@ -8,8 +8,8 @@ code as `chart push`) and writes it to stdout. Then `helm repo add NAME s3://...
 `helm dependency build` of charts that depend on `@NAME` or `s3://...`, `helm template
 NAME/chart` and `helm pull` all work unchanged, with helm 3 and helm 4.
 
-helm 4 reads getters from a single plugins directory, so the user's own plugins are linked
-into the per-run directory beside it (their `HELM_PLUGINS`, else helm's default).
+helm 4 reads getters from a single plugins directory, so the getter goes into the run's plugins
+directory (helm/plugins.py), where the user's own plugins are linked beside it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+
+from pyhelmfile.helm import plugins
 
 PLUGIN = "pyhelmfile-s3"
 
@@ -33,46 +35,24 @@ downloaders:
 """
 
 
-def user_plugin_dirs() -> list[str]:
-    """Where helm would look for plugins: $HELM_PLUGINS (a path list), else helm's data home."""
-    explicit = os.environ.get("HELM_PLUGINS")
-    if explicit:
-        return [d for d in explicit.split(os.pathsep) if d]
-    data = os.environ.get("HELM_DATA_HOME") or os.path.join(
-        os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share"), "helm"
-    )
-    return [os.path.join(data, "plugins")]
-
-
 def install(parent: str) -> str:
-    """Create the plugins directory for one run under `parent`; returns the value for HELM_PLUGINS."""
-    root = os.path.join(parent, "helm-plugins")
-    own = os.path.join(root, PLUGIN)
-    os.makedirs(own, mode=0o700)
-    with open(os.path.join(own, "plugin.yaml"), "w", encoding="utf-8") as fh:
-        fh.write(_PLUGIN_YAML)
-    package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    script = os.path.join(own, "get")
-    with open(script, "w", encoding="utf-8") as fh:
-        # helm calls `get CERT KEY CA URL`; the package's location is given explicitly so that
-        # a source checkout works as well as an installed one.
-        fh.write(
-            "#!/bin/sh\n"
-            f"PYTHONPATH={shlex.quote(package_parent)}${{PYTHONPATH:+:$PYTHONPATH}} "
-            f'exec {shlex.quote(sys.executable)} -m pyhelmfile.helm.s3getter "$@"\n'
-        )
-    os.chmod(script, 0o700)
-    for directory in user_plugin_dirs():
-        try:
-            entries = sorted(os.listdir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            source = os.path.join(directory, entry)
-            target = os.path.join(root, entry)
-            if os.path.isfile(os.path.join(source, "plugin.yaml")) and not os.path.lexists(target):
-                os.symlink(os.path.abspath(source), target)
+    """Create the run's plugins directory under `parent` with the getter; returns the value for HELM_PLUGINS."""
+    root = plugins.run_dir(parent)
+    add(root)
     return root
+
+
+def add(root: str) -> None:
+    """Add the getter to a run's plugins directory (helm/plugins.py), once."""
+    package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    # helm calls `get CERT KEY CA URL`; the package's location is given explicitly so that a source
+    # checkout works as well as an installed one.
+    script = (
+        "#!/bin/sh\n"
+        f"PYTHONPATH={shlex.quote(package_parent)}${{PYTHONPATH:+:$PYTHONPATH}} "
+        f'exec {shlex.quote(sys.executable)} -m pyhelmfile.helm.s3getter "$@"\n'
+    )
+    plugins.add_plugin(root, PLUGIN, _PLUGIN_YAML, {"get": script})
 
 
 def main(argv: list[str]) -> int:

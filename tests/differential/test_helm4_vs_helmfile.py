@@ -1,5 +1,6 @@
 """pyhelmfile driving helm 4.1.4 gives what helmfile 0.166.0 gives with helm 3.15.3, on the fixtures
-of the chart commands (template, lint, fetch, deps; repository, OCI and local charts, `dependencies:`).
+of the chart commands (template, lint, fetch, deps; repository, OCI and local charts, `dependencies:`,
+post-renderers).
 
 helm 4 talks to a plain-HTTP OCI registry only with --plain-http: pyhelmfile gets
 --oci-plain-http for the OCI fixture (helmfile 1.x's flag; 0.166.0 and helm 3 need none).
@@ -31,6 +32,9 @@ CASES = [
     Case("oci_charts", ("fetch", "--output-dir", "out"), files=("out/**/Chart.yaml",), needs=("oci_registry",)),
     Case("lint_charts", ("lint", "-l", "tier!=bad", "--values", "values/extra.yaml")),
     Case("adhoc_dependencies", ("-l", "broken!=true", "template", "--concurrency", "1"), needs=("chart_repo",)),
+    # helm 4 takes a post-renderer plugin's name: pyhelmfile wraps helmfile's executables in plugins of its own
+    Case("post_renderer", ("template",)),
+    Case("post_renderer", ("template", "--post-renderer", "./other.sh", "--post-renderer-args", "from-cli")),
 ]
 
 

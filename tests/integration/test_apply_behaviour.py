@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -213,7 +214,12 @@ sed 's/^  name: \\(.*\\)$/  name: \\1\\n  labels:\\n    rendered-by: {label}/'
 """
 
 
-def test_post_rendered_releases_diff_as_deployed_and_are_never_remembered(runner: Runner, clusters: Clusters) -> None:
+@pytest.mark.parametrize("helm_name", ["helm3", "helm4"])
+def test_post_rendered_releases_diff_as_deployed_and_are_never_remembered(
+    runner: Runner, clusters: Clusters, helm_name: str
+) -> None:
+    """(helm 4 takes a post-renderer plugin's name: pyhelmfile wraps the executable in one of its own.)"""
+    run = functools.partial(runner, helm=getattr(runner.tools, helm_name))
     helmfile = runner.project / "helmfile.yaml"
     helmfile.write_text(HELMFILE.replace("    needs: [behave/base]\n", "    installed: false\n"))
     labeller = runner.project / "label.sh"
@@ -221,23 +227,23 @@ def test_post_rendered_releases_diff_as_deployed_and_are_never_remembered(runner
     labeller.chmod(0o755)
     args = ("-l", "name=independent", "--debug")
     try:
-        assert runner(*args, "apply", "--post-renderer", "./label.sh").returncode == 0
+        assert run(*args, "apply", "--post-renderer", "./label.sh").returncode == 0
         deployed = max(clusters.helm_releases("stg", "behave", "independent").items())[1]
         assert deployed["labels"]["status"] == "deployed"
         # The deployed objects were post-rendered: so must the desired ones be, or every diff would show the label.
-        same = runner(*args, "diff", "--detailed-exitcode", "--post-renderer", "./label.sh")
+        same = run(*args, "diff", "--detailed-exitcode", "--post-renderer", "./label.sh")
         assert same.returncode == 0, same.stdout + same.stderr
-        again = runner(*args, "diff", "--detailed-exitcode", "--post-renderer", "./label.sh")
+        again = run(*args, "diff", "--detailed-exitcode", "--post-renderer", "./label.sh")
         assert again.returncode == 0 and "as when last compared" not in again.stderr
-        without = runner(*args, "diff", "--detailed-exitcode")
+        without = run(*args, "diff", "--detailed-exitcode")
         assert without.returncode == 2 and "-     rendered-by: one" in without.stdout, without.stdout
         # Only the post-renderer changed: nothing helm is given did, and yet the output does.
         labeller.write_text(LABELLER.format(label="two"))
-        changed = runner(*args, "diff", "--detailed-exitcode", "--post-renderer", "./label.sh")
+        changed = run(*args, "diff", "--detailed-exitcode", "--post-renderer", "./label.sh")
         assert changed.returncode == 2, changed.stderr
         assert "-     rendered-by: one" in changed.stdout and "+     rendered-by: two" in changed.stdout
     finally:
-        assert runner("destroy").returncode == 0
+        assert run("destroy").returncode == 0
 
 
 HOOKED = """\
@@ -352,6 +358,12 @@ releases:
 """
 
 
+def _upgrade_command(result: Run, release: str) -> str:
+    """The `exec: helm ... upgrade --install RELEASE ...` line --debug printed."""
+    lines = result.stderr.splitlines()
+    return next(line for line in lines if line.startswith("exec: ") and f" upgrade --install {release} " in line)
+
+
 def test_helm4_gets_its_own_names_for_atomic_and_force(runner: Runner, clusters: Clusters) -> None:
     """helm 4 renamed --atomic and --force (the old names only warn; replacing objects fails under its default
     server-side apply, so it gets --server-side false) and removed --recreate-pods."""
@@ -362,7 +374,7 @@ def test_helm4_gets_its_own_names_for_atomic_and_force(runner: Runner, clusters:
             helmfile.write_text(STRICT.format(greeting=greeting))
             result = runner("--debug", "apply", helm=helm4)
             assert result.returncode == 0, result.stderr
-            upgrade = next(line for line in result.stderr.splitlines() if line.startswith("exec: ") and " upgrade --install strict " in line)
+            upgrade = _upgrade_command(result, "strict")
             assert "--rollback-on-failure" in upgrade and "--force-replace --server-side false" in upgrade, upgrade
             assert "--atomic" not in upgrade and "--recreate-pods" not in upgrade, upgrade
             assert "deprecated" not in result.stderr.lower()
@@ -372,7 +384,7 @@ def test_helm4_gets_its_own_names_for_atomic_and_force(runner: Runner, clusters:
         helmfile.write_text(STRICT.format(greeting="three"))
         result = runner("--debug", "apply")
         assert result.returncode == 0, result.stderr
-        upgrade = next(line for line in result.stderr.splitlines() if line.startswith("exec: ") and " upgrade --install strict " in line)
+        upgrade = _upgrade_command(result, "strict")
         assert "--atomic" in upgrade and "--force" in upgrade and "--recreate-pods" in upgrade, upgrade
     finally:
         assert runner("destroy").returncode == 0

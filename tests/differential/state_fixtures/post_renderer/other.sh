@@ -1,4 +1,3 @@
 #!/bin/sh
 # A second post-renderer, so that which one ran shows.
-echo "# post-rendered by other.sh, arguments: $*"
-cat
+sed "s/^metadata:\$/metadata:\n  labels:\n    post-rendered: \"by other.sh, arguments: $*\"/"
