@@ -31,7 +31,7 @@ from pyhelmfile.app.prepare import (
 )
 from pyhelmfile.errors import PyhelmfileError
 from pyhelmfile.helm.charts import is_local_chart
-from pyhelmfile.helm.exec import split_args
+from pyhelmfile.helm.exec import Helm, split_args
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import desired
 from pyhelmfile.state.spec import ReleaseSpec
@@ -62,12 +62,14 @@ class Outcome:
         return not self.failed and not self.skipped
 
 
-def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions, helm_major: int = 3) -> list[str]:
+def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions, helm: Helm) -> list[str]:
     """helmfile's flagsForUpgrade plus what SyncReleases adds, in its order; for helm 4, its names for
     --atomic and --force (the old ones only print a deprecation warning; replacing needs client-side apply)
     and no --recreate-pods (gone)."""
     release, st = target.release, target.st
     d = st.spec.helm_defaults
+    helm4 = helm.major >= 4
+    sync_args = split_args(aopts.sync_args or " ".join(d.sync_args))
 
     def on(value: bool | None, default: bool) -> bool:
         return value if value is not None else default
@@ -91,21 +93,21 @@ def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions, helm_majo
     if timeout:
         flags += ["--timeout", f"{timeout}s"]
     if on(release.force, d.force):
-        if helm_major < 4:
+        if not helm4:
             flags.append("--force")
         else:
             flags.append("--force-replace")
-            # helm 4 refuses to replace objects while applying server-side (its default for new releases)
-            given = " ".join([aopts.args, aopts.sync_args, *d.sync_args, *d.args])
-            if "--server-side" not in given:
+            # helm 4 refuses to replace objects while applying server-side (its default for new releases),
+            # unless the user's own arguments choose how it applies
+            if not any(a.partition("=")[0] == "--server-side" for a in [*sync_args, *helm.extra_args]):
                 flags += ["--server-side", "false"]
     if on(release.recreate_pods, d.recreate_pods):
-        if helm_major >= 4:
+        if helm4:
             log.warning("release=%s: recreatePods ignored: helm 4 has no --recreate-pods", release.name)
         else:
             flags.append("--recreate-pods")
     if aopts.atomic or on(release.atomic, d.atomic):
-        flags.append("--rollback-on-failure" if helm_major >= 4 else "--atomic")
+        flags.append("--rollback-on-failure" if helm4 else "--atomic")
     if on(release.cleanup_on_fail, d.cleanup_on_fail):
         flags.append("--cleanup-on-fail")
     if on(release.create_namespace, d.create_namespace if d.create_namespace is not None else True):
@@ -114,10 +116,7 @@ def upgrade_flags(target: Target, change: Change, aopts: ApplyOptions, helm_majo
         flags.append("--disable-openapi-validation")
     flags += chart_download_tls_flags(st, release)
     flags += post_renderer_flags(st, release, aopts)
-    if aopts.sync_args:
-        flags += split_args(aopts.sync_args)
-    elif d.sync_args:
-        flags += split_args(" ".join(d.sync_args))
+    flags += sync_args  # the command line's --sync-args, else helmDefaults.syncArgs
     flags += ["--namespace", target.namespace]
     flags += change.values_flags
     flags += cli_values_flags(st.base_path, aopts.values_files, aopts.set_values)
@@ -181,7 +180,7 @@ class Executor:
                 chart = os.path.normpath(chart)  # helmfile's normalizeChart: ./charts/app -> charts/app
             log.info("Upgrading release=%s, chart=%s", target.name, chart)
             helm = helm_in(self.plan.helm, target)
-            flags = upgrade_flags(target, change, self.aopts, helm.major)
+            flags = upgrade_flags(target, change, self.aopts, helm)
             out = helm.run("upgrade", "--install", target.name, chart, *flags)
             output = out.stdout
         except PyhelmfileError as exc:
