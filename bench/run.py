@@ -422,15 +422,16 @@ def example_cases(tools: Tools, env: dict[str, str], cases: Sequence[str], runs:
             SOPS_DISABLE_VERSION_CHECK="1",
             HELM_PLUGINS=str(helm_secrets_shim(work / "plugins")),
         )
+        commands = {case: case.removeprefix("example-") for case in cases}
+        available = {case: pyhelmfile_has(tools, command, example_env) for case, command in commands.items()}
         results = []
         for environment in EXAMPLE_ENVIRONMENTS:
             project = Project(
                 EXAMPLE_N, root, example_env, tools, WORK / "out", environment, f"kube-app `-e {environment}`"
             )
-            for case in cases:
-                command = case.removeprefix("example-")
-                available = pyhelmfile_has(tools, command, example_env)
-                results.append(run_case(project, case, [command], runs_for(case, 0, runs), available=available))
+            for case, command in commands.items():
+                count = runs_for(case, EXAMPLE_N, runs)
+                results.append(run_case(project, case, [command], count, available=available[case]))
     return results
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.differential import assert_same, normalise, run_helmfile, run_pyhelmfile, tmp_env
-from tests.support.example import AGE_KEY
+from tests.support.example import AGE_KEY, age_recipient
 from tests.support.repos import S3Server, s3_server
 from tests.support.toolchain import Toolchain
 
@@ -117,12 +117,7 @@ def aws() -> Iterator[S3Server]:
 
 
 def _sops(tools: Toolchain, plain: Path, dest: Path, *types: str) -> None:
-    recipient = next(
-        line.removeprefix("# public key: ").strip()
-        for line in AGE_KEY.read_text().splitlines()
-        if line.startswith("# public key: ")
-    )
-    argv = [tools.sops, "--disable-version-check", "--encrypt", "--age", recipient, *types, str(plain)]
+    argv = [tools.sops, "--disable-version-check", "--encrypt", "--age", age_recipient(), *types, str(plain)]
     dest.write_text(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)
     plain.unlink()
 

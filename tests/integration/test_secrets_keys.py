@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.example import AGE_KEY
-from tests.support.repos import S3Server, assert_one_line_error, run_cli, s3_server
+from tests.support.example import AGE_KEY, age_recipient
+from tests.support.repos import CliRun, assert_one_line_error, run_cli, s3_server
 from tests.support.toolchain import Toolchain
 
 HELMFILE = """\
@@ -32,13 +32,6 @@ releases:
     secrets:
       - release-secrets.yaml
 """
-
-
-def age_recipient() -> str:
-    for line in AGE_KEY.read_text().splitlines():
-        if line.startswith("# public key: "):
-            return line.removeprefix("# public key: ").strip()
-    raise AssertionError("no public key in the age key file")
 
 
 def encrypt(tools: Toolchain, path: Path, plain: dict[str, object], key_flags: list[str], env: dict[str, str]) -> None:
@@ -77,7 +70,6 @@ def gnupg(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
 @pytest.fixture
 def kms() -> Iterator[tuple[str, dict[str, str]]]:
     """A KMS key on moto's server on 127.0.0.1: its ARN and the AWS environment that reaches it."""
-    server: S3Server
     with s3_server() as server:
         arn = server.aws("kms").create_key(Description="pyhelmfile test")["KeyMetadata"]["Arn"]
         yield arn, server.env()
@@ -94,12 +86,10 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def write_values(tools: Toolchain, root: Path, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def write_values(tools: Toolchain, root: Path, env: dict[str, str], tmp_path: Path) -> CliRun:
     out = tmp_path / "values"
-    run = run_cli(
-        tools, "write-values", "--output-file-template", f"{out}/{{{{ .Release.Name }}}}.yaml", cwd=root, env=env
-    )
-    return subprocess.CompletedProcess(run, run.returncode, run.stdout, run.stderr)
+    template = f"{out}/{{{{ .Release.Name }}}}.yaml"
+    return run_cli(tools, "write-values", "--output-file-template", template, cwd=root, env=env)
 
 
 def test_pgp_kms_and_age_secrets_are_decrypted_by_sops(

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support.example import AGE_KEY
+from tests.support.example import AGE_KEY, age_recipient
 from tests.support.repos import CliRun, S3Server, assert_one_line_error, run_cli, s3_server
 from tests.support.toolchain import Toolchain
 
@@ -127,13 +127,6 @@ def aws() -> Iterator[tuple[S3Server, str]]:
         yield server, first
 
 
-def _age_recipient() -> str:
-    for line in AGE_KEY.read_text().splitlines():
-        if line.startswith("# public key: "):
-            return line.removeprefix("# public key: ").strip()
-    raise AssertionError("no public key in the age key file")
-
-
 def _project(tools: Toolchain, root: Path, s3_version: str, helmfile: str = HELMFILE) -> Path:
     (root / "chart" / "templates").mkdir(parents=True)
     (root / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
@@ -147,7 +140,7 @@ def _project(tools: Toolchain, root: Path, s3_version: str, helmfile: str = HELM
     plain = root / "secrets.yaml"
     plain.write_text("db:\n  password: sops-db-pass\n")
     encrypted = subprocess.run(
-        [tools.sops, "--disable-version-check", "--encrypt", "--age", _age_recipient(), str(plain)],
+        [tools.sops, "--disable-version-check", "--encrypt", "--age", age_recipient(), str(plain)],
         check=True,
         capture_output=True,
         text=True,

@@ -7,7 +7,15 @@ from pathlib import Path
 from scripts.examplerepo import AGE_KEY, EXAMPLE, copy_example, helm_secrets_shim
 from tests.support.toolchain import Toolchain
 
-__all__ = ["AGE_KEY", "EXAMPLE", "copy_example", "example_env", "helm_secrets_shim"]
+__all__ = ["AGE_KEY", "EXAMPLE", "age_recipient", "copy_example", "example_env", "helm_secrets_shim"]
+
+
+def age_recipient() -> str:
+    """The public key of the example's test-only age key, to encrypt files for it."""
+    for line in AGE_KEY.read_text().splitlines():
+        if line.startswith("# public key: "):
+            return line.removeprefix("# public key: ").strip()
+    raise AssertionError("no public key in the age key file")
 
 
 def example_env(tools: Toolchain, repo_url: str, home: Path) -> dict[str, str]:
