@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from pyhelmfile import goyaml
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.golang import goyaml
 from pyhelmfile.state.dump import build_output
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import yaml
 
-from pyhelmfile import semver
 from pyhelmfile.app import yamledit
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.golang import semver
 
 _IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")

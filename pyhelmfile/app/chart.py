@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyhelmfile import semver
 from pyhelmfile.app import yamledit
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.golang import semver
 
 DEFAULT_BASE = "v0.1.0"
 SUFFIX_LENGTH = 5

@@ -16,11 +16,12 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
-from pyhelmfile import __version__, goyaml, log
+from pyhelmfile import __version__, log
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.prepare import Preparation, PrepareOptions
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import HelmError
+from pyhelmfile.golang import goyaml
 from pyhelmfile.helm.charts import chart_key, chart_path, update_dependencies
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.loader import HelmState

@@ -167,7 +167,7 @@ def reused_values(prep: Preparation, target: Target, deployed: DeployedRelease |
     values, coalesced) under the new ones: the same values first, in a private file, for helm template."""
     if deployed is None or not dopts.reuses(target.st):
         return []
-    from pyhelmfile import goyaml
+    from pyhelmfile.golang import goyaml
 
     old = coalesce(deployed.chart_values, deployed.config)
     return ["--values", prep.private_file(f"{target.release.name}-reused-", goyaml.dump(old))]
@@ -203,7 +203,7 @@ def template_flags(
 
 def _secret_paths(documents: list[Any]) -> set[str]:
     """Dotted paths of every leaf that came from a secrets file (masked in values diffs)."""
-    from pyhelmfile import goyaml
+    from pyhelmfile.golang import goyaml
 
     paths: set[str] = set()
 

@@ -10,10 +10,11 @@ import hashlib
 import os
 from typing import Any
 
-from pyhelmfile import goyaml, log
+from pyhelmfile import log
 from pyhelmfile.app.options import RunOptions
 from pyhelmfile.app.states import StateVisitor
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.golang import goyaml
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.release import desired
 from pyhelmfile.state.spec import ReleaseSpec

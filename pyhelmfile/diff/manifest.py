@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pyhelmfile import goyaml
 from pyhelmfile.errors import ManifestError
+from pyhelmfile.golang import goyaml
 
 HOOK_ANNOTATION = "helm.sh/hook"
 RESOURCE_POLICY_ANNOTATION = "helm.sh/resource-policy"

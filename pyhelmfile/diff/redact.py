@@ -77,7 +77,7 @@ _OWNER_FIELDS: tuple[tuple[str, type], ...] = (
 
 def secret_text(res: Resource, masked: Any) -> str:
     """What helm-diff shows for a masked Secret (see the module's docstring); `masked` is `_masked`'s object."""
-    from pyhelmfile import goyaml
+    from pyhelmfile.golang import goyaml
 
     obj = masked if isinstance(masked, dict) else {}  # its annotations masked too
     bad: list[str] = []  # fields Go's decoder refuses: helm-diff then loses the Source line too

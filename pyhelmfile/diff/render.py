@@ -18,8 +18,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from pyhelmfile import semver
 from pyhelmfile.diff.compare import MASK, Change, ReleaseDiff, ValueChange
+from pyhelmfile.golang import semver
 
 _HEADERS = {"add": "has been added:", "remove": "has been removed:", "change": "has changed:"}
 _RED, _GREEN, _YELLOW, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[0m"

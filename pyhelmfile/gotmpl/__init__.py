@@ -49,9 +49,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from pyhelmfile.errors import TemplateError as _BaseTemplateError
+from pyhelmfile.golang.types import GoStruct
 from pyhelmfile.gotmpl.builtins import BUILTIN_NAMES, FuncError
 from pyhelmfile.gotmpl.exec import ExecContext, ExecError, FuncInfo, State, ensure_recursion_room, func_info
-from pyhelmfile.gotmpl.gofmt import GoStruct
 from pyhelmfile.gotmpl.parse import ParseError, Tree, parse
 
 __all__ = [

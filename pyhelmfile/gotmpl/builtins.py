@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from pyhelmfile.gotmpl.gofmt import GoStruct, go_kind, go_type_name, sprint, sprintf, sprintln
+from pyhelmfile.golang.fmt import sprint, sprintf, sprintln
+from pyhelmfile.golang.types import GoStruct, go_kind, go_type_name
 
 
 class FuncError(Exception):

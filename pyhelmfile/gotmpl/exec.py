@@ -1,6 +1,6 @@
 """Executor for parsed Go templates (text/template/exec.go).
 
-Values are plain Python objects (see `gofmt` for the Go type each one stands for).
+Values are plain Python objects (see pyhelmfile.golang.types for the Go type each one stands for).
 Two sentinels model reflect.Value states Python has no word for:
 
 * ``MISSING``: no piped-in value ("final" in exec.go), so nothing is appended to a call.
@@ -19,9 +19,11 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pyhelmfile.golang.fmt import format_value, sort_keys
+from pyhelmfile.golang.strconv import quote
+from pyhelmfile.golang.types import GoStruct, go_type_name
 from pyhelmfile.gotmpl import nodes as n
 from pyhelmfile.gotmpl.builtins import BUILTINS, FuncError, NilInterface, length, truth
-from pyhelmfile.gotmpl.gofmt import GoStruct, format_value, go_type_name, quote, sort_keys
 
 if TYPE_CHECKING:
     from pyhelmfile.gotmpl import Template

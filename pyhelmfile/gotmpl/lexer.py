@@ -8,7 +8,7 @@ string; error columns are converted to Go's byte offsets by the caller.
 
 from __future__ import annotations
 
-from pyhelmfile.gotmpl.gofmt import quote
+from pyhelmfile.golang.strconv import quote
 
 
 class T:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pyhelmfile.gotmpl.gofmt import quote
+from pyhelmfile.golang.strconv import quote
 
 if TYPE_CHECKING:
     from pyhelmfile.gotmpl.parse import Tree

@@ -10,14 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 
+from pyhelmfile.golang.strconv import INT64_MAX, INT64_MIN, quote
 from pyhelmfile.gotmpl import nodes as n
-from pyhelmfile.gotmpl.gofmt import quote
 from pyhelmfile.gotmpl.lexer import Item, T, lex
 
 # Go allows 10000 nested parentheses; a recursive parser in Python needs a lower bound.
 MAX_STACK_DEPTH = 400
-_INT64_MIN = -(1 << 63)
-_INT64_MAX = (1 << 63) - 1
 _UINT64_MAX = (1 << 64) - 1
 
 
@@ -697,7 +695,7 @@ def new_number(pos: int, tree: Tree, text: str, typ: int) -> n.NumberNode:
     iv = _parse_go_int(text)
     if (iv is not None and 0 <= iv <= _UINT64_MAX and not text.startswith("-")) or (iv is not None and iv == 0):
         is_uint = True
-    if iv is not None and _INT64_MIN <= iv <= _INT64_MAX:
+    if iv is not None and INT64_MIN <= iv <= INT64_MAX:
         node.is_int = True
         node.int_value = iv
     if node.is_int:
@@ -713,7 +711,7 @@ def new_number(pos: int, tree: Tree, text: str, typ: int) -> n.NumberNode:
                 raise ValueError(f"integer overflow: {quote(text)}")
             node.is_float = True
             node.float_value = fv
-            if math.isfinite(fv) and float(int(fv)) == fv and _INT64_MIN <= int(fv) <= _INT64_MAX:
+            if math.isfinite(fv) and float(int(fv)) == fv and INT64_MIN <= int(fv) <= INT64_MAX:
                 node.is_int = True
                 node.int_value = int(fv)
             if math.isfinite(fv) and float(int(fv)) == fv and 0 <= int(fv) <= _UINT64_MAX:

@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from pyhelmfile import semver
 from pyhelmfile.errors import ConfigError, HelmError
+from pyhelmfile.golang import semver
 from pyhelmfile.helm import repoindex
 from pyhelmfile.helm.repoindex import RepoRef
 

@@ -24,8 +24,8 @@ from typing import Any, Literal
 
 import yaml
 
-from pyhelmfile import semver
 from pyhelmfile.errors import HelmError
+from pyhelmfile.golang import semver
 
 INDEX = "index.yaml"
 

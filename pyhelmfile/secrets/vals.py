@@ -107,7 +107,7 @@ def _go_key(key: Any) -> str:
 @functools.cache
 def _yaml_v3_loader() -> type:
     """goyaml's yaml.v2 loader with yaml.v3's booleans (vals decodes with yaml.v3): `yes`, `on`, `y` are strings."""
-    from pyhelmfile import goyaml
+    from pyhelmfile.golang import goyaml
 
     class Loader(goyaml.GoLoader):
         pass
@@ -133,7 +133,7 @@ def _load_yaml(text: str) -> Any:
 
 def _load_map(text: str, what: str) -> dict[str, Any]:
     """yaml.Unmarshal into map[string]interface{}; the message never quotes the text (it is a secret)."""
-    from pyhelmfile import goyaml
+    from pyhelmfile.golang import goyaml
 
     try:
         data = _load_yaml(text)

@@ -15,8 +15,8 @@ from typing import Any, TypeVar, Union
 
 import yaml
 
-from pyhelmfile import goyaml
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.golang import goyaml
 from pyhelmfile.state import spec
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ import typing
 from functools import cache
 from typing import Any
 
-from pyhelmfile import goyaml
+from pyhelmfile.golang import goyaml
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.merge import is_empty
 from pyhelmfile.state.spec import SubHelmfileSpec

@@ -17,8 +17,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyhelmfile import goyaml
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.golang import goyaml
 from pyhelmfile.gotmpl import TemplateError
 from pyhelmfile.state import decode
 from pyhelmfile.state.environment import DEFAULT_ENV, Environment, merge_envs
@@ -89,7 +89,8 @@ def cast_keys_to_strings(value: Any, where: str) -> Any:
         result = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                from pyhelmfile.gotmpl.gofmt import format_value, go_type_name
+                from pyhelmfile.golang.fmt import format_value
+                from pyhelmfile.golang.types import go_type_name
 
                 raise ConfigError(
                     f"{where}: unexpected type of key in map: expected string, got {go_type_name(key)}: "

@@ -89,7 +89,7 @@ def remote_charts(st: HelmState, releases: list[ReleaseSpec]) -> list[RemoteChar
 
 def read_lock(path: str) -> list[LockedChart] | None:
     """The lock file's entries; None when there is no lock file."""
-    from pyhelmfile import goyaml
+    from pyhelmfile.golang import goyaml
 
     try:
         with open(path, encoding="utf-8") as fh:
@@ -104,7 +104,7 @@ def read_lock(path: str) -> list[LockedChart] | None:
         raise ConfigError(f"{path}: not a helmfile lock file")
     version = doc.get("version")
     if version not in (None, ""):
-        from pyhelmfile import semver
+        from pyhelmfile.golang import semver
 
         try:
             semver.parse(str(version))
@@ -122,7 +122,7 @@ def read_lock(path: str) -> list[LockedChart] | None:
 
 def locked_version(locked: list[LockedChart], chart: str, constraint: str) -> str:
     """ResolvedDependencies.Get: the first locked version of `chart` that satisfies `constraint`."""
-    from pyhelmfile import semver
+    from pyhelmfile.golang import semver
 
     for entry in locked:
         if entry.name != chart:

@@ -11,8 +11,8 @@ import dataclasses
 import re
 from typing import Any
 
-from pyhelmfile import goyaml
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.golang import goyaml
 from pyhelmfile.gotmpl import TemplateError
 from pyhelmfile.state.environment import yaml_roundtrip
 from pyhelmfile.state.loader import HelmState, cast_keys_to_strings

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pyhelmfile import goyaml
 from pyhelmfile.errors import ConfigError
+from pyhelmfile.golang import goyaml
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.merge import merge_values
 from pyhelmfile.state.release import release_template_data

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pyhelmfile import semver
+from pyhelmfile.golang import semver
 from tests.support.repos import (
     assert_one_line_error,
     build_repo,

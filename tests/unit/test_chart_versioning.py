@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pyhelmfile import semver
 from pyhelmfile.app.chart import latest_base, sha_suffix
 from pyhelmfile.errors import ConfigError, HelmError
+from pyhelmfile.golang import semver
 from pyhelmfile.helm.repoindex import RepoRef, add_entry, new_index_doc
 
 

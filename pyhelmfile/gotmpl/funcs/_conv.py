@@ -11,19 +11,16 @@ for `int`, `add`, `max` and friends: unparsable input becomes 0, never an error.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 
+from pyhelmfile.golang.strconv import INT64_MIN, parse_go_float, parse_go_int
 from pyhelmfile.gotmpl.funcs._errors import FuncError
-
-INT64_MIN = -(1 << 63)
-INT64_MAX = (1 << 63) - 1
 
 
 def type_name(v: Any) -> str:
     """Go's `%T` of a template value (delegates to the engine's formatter)."""
-    from pyhelmfile.gotmpl.gofmt import go_type_name
+    from pyhelmfile.golang.types import go_type_name
 
     return str(go_type_name(v))
 
@@ -34,7 +31,7 @@ def go_str(v: Any) -> str:
         return v
     if isinstance(v, bytes):
         return v.decode("utf-8", errors="replace")
-    from pyhelmfile.gotmpl.gofmt import format_value
+    from pyhelmfile.golang.fmt import format_value
 
     return str(format_value(v))
 
@@ -72,60 +69,6 @@ def as_map(v: Any) -> dict[str, Any]:
 def wrap_int64(n: int) -> int:
     """Two's-complement overflow, as Go's int64 arithmetic does."""
     return ((n - INT64_MIN) % (1 << 64)) + INT64_MIN
-
-
-_DEC = re.compile(r"[0-9]+(_[0-9]+)*")
-
-
-def parse_go_int(s: str) -> int | None:
-    """strconv.ParseInt(s, 0, 64): sign, 0x/0o/0b prefixes, a bare leading 0 means octal."""
-    if not s or not s.isascii() or any(c.isspace() for c in s):
-        return None
-    body = s[1:] if s[0] in "+-" else s
-    if not body:
-        return None
-    try:
-        if len(body) > 1 and body[0] == "0" and body[1] not in "xXoObB":
-            value = int("0o" + body[1:], 0)
-        elif body[0] == "_" or (body[0].isdigit() and body[0] != "0" and not _DEC.fullmatch(body)):
-            return None
-        else:
-            value = int(body, 0)
-    except ValueError:
-        return None
-    if s[0] == "-":
-        value = -value
-    if not INT64_MIN <= value <= INT64_MAX:
-        return None
-    return value
-
-
-def parse_go_float(s: str) -> float | None:
-    """strconv.ParseFloat(s, 64): Python's float() minus what Go rejects (spaces, stray `_`)."""
-    if not s or not s.isascii() or any(c.isspace() for c in s):
-        return None
-    if "_" in s:
-        # Go's underscoreOK: each underscore sits between digits (or after a base prefix)
-        if re.search(r"(^|[^0-9a-fA-FxX])_|_($|[^0-9a-fA-F])", s.lstrip("+-")):
-            return None
-        s = s.replace("_", "")
-    body = s.lstrip("+-")
-    if body[:2].lower() == "0x":
-        if "p" not in body.lower():
-            return None  # Go: a hexadecimal mantissa requires a 'p' exponent
-        try:
-            value = float.fromhex(s)
-        except ValueError:
-            return None
-        return value
-    if body.lower() not in ("inf", "infinity", "nan") and not re.fullmatch(
-        r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", body
-    ):
-        return None
-    try:
-        return float(s)
-    except ValueError:
-        return None
 
 
 def _trim_zero_decimal(s: str) -> str:

@@ -84,7 +84,7 @@ def b32dec(s: Any) -> str:
 
 
 def _json_float(f: float) -> str:
-    from pyhelmfile.gotmpl.gofmt import format_float
+    from pyhelmfile.golang.strconv import format_float
 
     if math.isnan(f) or math.isinf(f):
         raise FuncError(f"json: unsupported value: {go_str(f)}")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyhelmfile import goyaml
+from pyhelmfile.golang import goyaml
 from pyhelmfile.gotmpl.funcs._conv import as_map, as_str, go_str, is_list, type_name
 from pyhelmfile.gotmpl.funcs._errors import FuncError
 
@@ -49,7 +49,7 @@ def get(path: Any, *args: Any) -> Any:
     elif len(args) == 2:
         has_default, default, obj = True, args[0], args[1]
     else:
-        from pyhelmfile.gotmpl.gofmt import format_value
+        from pyhelmfile.golang.fmt import format_value
 
         raise FuncError(
             "unexpected number of args passed to the template function get(path, [def, ]obj): "
@@ -131,7 +131,7 @@ def _yaml_message(err: Exception) -> str:
 
 
 def required(warn: Any, val: Any) -> Any:
-    from pyhelmfile.gotmpl.gofmt import sprintf
+    from pyhelmfile.golang.fmt import sprintf
 
     # helmfile passes the message to fmt.Errorf as the format itself
     if val is None or val == "":

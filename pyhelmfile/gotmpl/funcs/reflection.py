@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyhelmfile.golang.types import GoStruct, go_kind
 from pyhelmfile.gotmpl.funcs._conv import as_str, deep_equal, type_name
-from pyhelmfile.gotmpl.gofmt import GoStruct, go_kind
 
 
 def kind_of(v: Any) -> str:

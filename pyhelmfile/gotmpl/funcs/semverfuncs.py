@@ -1,4 +1,4 @@
-"""sprig's `semver` and `semverCompare` over pyhelmfile.semver (Masterminds/semver v3)."""
+"""sprig's `semver` and `semverCompare` over pyhelmfile.golang.semver (Masterminds/semver v3)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ SemverValue.__name__ = "*semver.Version"
 
 
 def semver(version: Any) -> SemverValue:
-    from pyhelmfile import semver as sv
+    from pyhelmfile.golang import semver as sv
 
     try:
         return SemverValue(sv.parse(as_str(version)))
@@ -89,7 +89,7 @@ def _msg(err: Exception) -> str:
 
 
 def semver_compare(constraint: Any, version: Any) -> bool:
-    from pyhelmfile import semver as sv
+    from pyhelmfile.golang import semver as sv
 
     try:
         c = sv.Constraints.parse(as_str(constraint))

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
+from pyhelmfile.golang.fmt import sprint, sprintln
+from pyhelmfile.golang.types import go_type_name
 from pyhelmfile.gotmpl import FuncError, Template, TemplateError
-from pyhelmfile.gotmpl.gofmt import go_type_name, sprint, sprintln
 from pyhelmfile.gotmpl.parse import ParseError, parse
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "gotmpl" / "engine"

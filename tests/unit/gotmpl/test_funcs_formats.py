@@ -11,7 +11,7 @@ from datetime import UTC
 
 import pytest
 
-from pyhelmfile import goyaml
+from pyhelmfile.golang import goyaml
 from pyhelmfile.gotmpl.funcs import _conv, casing, dicts, encoding, gotime, regex
 
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from pyhelmfile import goyaml
+from pyhelmfile.golang import goyaml
 
 
 @pytest.mark.parametrize(

@@ -16,332 +16,14 @@ come out the same.
 
 from __future__ import annotations
 
-import math
-import struct
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = [
-    "GoStruct",
-    "format_value",
-    "go_kind",
-    "go_type_name",
-    "quote",
-    "quote_rune",
-    "sprint",
-    "sprintf",
-    "sprintln",
-]
+from pyhelmfile.golang.strconv import can_backquote, format_float, is_print, quote, quote_rune
+from pyhelmfile.golang.types import NIL_ANGLE, GoStruct, go_kind, go_type_name
 
 _LDIGITS = "0123456789abcdefx"
 _UDIGITS = "0123456789ABCDEFX"
-_NIL_ANGLE = "<nil>"
-
-
-# ---------------------------------------------------------------------------
-# Go type names and kinds
-
-
-class GoStruct(dict[str, Any]):
-    """A Go struct value: named fields in declaration order, and a Go type name.
-
-    For template data that helmfile passes as structs (its environment, release
-    data, ...): a missing field is "can't evaluate field X in type T" whatever the
-    missingkey option, it prints as `{v1 v2}` (`%+v`: `{A:v1 B:v2}`), is always true
-    and cannot be ranged over, indexed or measured with len.
-    """
-
-    __slots__ = ("go_type",)
-
-    def __init__(self, go_type: str, fields: Mapping[str, Any] | None = None, /, **kw: Any) -> None:
-        super().__init__(fields or {}, **kw)
-        self.go_type = go_type
-
-    def __repr__(self) -> str:
-        return f"GoStruct({self.go_type!r}, {dict.__repr__(self)})"
-
-
-def go_kind(v: Any) -> str:
-    """The Go reflect kind a Python value stands for: bool, int, float64, string, map, slice, ..."""
-    if v is None:
-        return "invalid"
-    if isinstance(v, GoStruct):
-        return "struct"
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, float):
-        return "float64"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, complex):
-        return "complex128"
-    if isinstance(v, Mapping):
-        return "map"
-    if isinstance(v, (list, tuple, bytes, bytearray)):
-        return "slice"
-    if callable(v):
-        return "func"
-    return "struct"
-
-
-def go_type_name(v: Any) -> str:
-    """Go's %T of the value: int, float64, string, bool, map[string]interface {}, []interface {}, <nil>."""
-    if v is None:
-        return _NIL_ANGLE
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, float):
-        return "float64"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, complex):
-        return "complex128"
-    if isinstance(v, GoStruct):
-        return v.go_type
-    if isinstance(v, Mapping):
-        if all(isinstance(k, str) for k in v):
-            return "map[string]interface {}"
-        return "map[interface {}]interface {}"
-    if isinstance(v, (bytes, bytearray)):
-        return "[]uint8"
-    if isinstance(v, (list, tuple)):
-        return "[]interface {}"
-    if callable(v):
-        return "func(...interface {}) (interface {}, error)"
-    return type(v).__name__
-
-
-# ---------------------------------------------------------------------------
-# strconv.Quote and friends
-
-
-def _is_print(r: str) -> bool:
-    """unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space."""
-    if r == " ":
-        return True
-    cat = unicodedata.category(r)
-    return cat[0] in "LMNPS"
-
-
-_SIMPLE_ESCAPES = {
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-}
-
-
-def _quote_with(s: str, quote_char: str, ascii_only: bool) -> str:
-    out = [quote_char]
-    for ch in s:
-        o = ord(ch)
-        if ch == quote_char or ch == "\\":
-            out.append("\\" + ch)
-        elif ascii_only and o >= 0x80:
-            if 0xD800 <= o <= 0xDFFF:
-                out.append("\\ufffd")
-            elif o < 0x10000:
-                out.append(f"\\u{o:04x}")
-            else:
-                out.append(f"\\U{o:08x}")
-        elif 0xD800 <= o <= 0xDFFF:
-            # Lone surrogates cannot be valid UTF-8: Go sees them as bad bytes.
-            out.append("\\ufffd")
-        elif _is_print(ch):
-            out.append(ch)
-        elif ch in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[ch])
-        elif o < 0x20 or o == 0x7F:
-            out.append(f"\\x{o:02x}")
-        elif o < 0x10000:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(f"\\U{o:08x}")
-    out.append(quote_char)
-    return "".join(out)
-
-
-def quote(s: str, *, ascii_only: bool = False) -> str:
-    """strconv.Quote (or QuoteToASCII)."""
-    return _quote_with(s, '"', ascii_only)
-
-
-def quote_rune(r: int, *, ascii_only: bool = False) -> str:
-    """strconv.QuoteRune (or QuoteRuneToASCII)."""
-    if r < 0 or r > 0x10FFFF or 0xD800 <= r <= 0xDFFF:
-        r = 0xFFFD
-    return _quote_with(chr(r), "'", ascii_only)
-
-
-def can_backquote(s: str) -> bool:
-    """strconv.CanBackquote."""
-    for ch in s:
-        if ch == "`" or ch == "\ufeff":
-            return False
-        o = ord(ch)
-        if (o < 0x20 and ch != "\t") or o == 0x7F:
-            return False
-    return True
-
-
-# ---------------------------------------------------------------------------
-# Floats: strconv.FormatFloat
-
-
-def _shortest_digits(v: float) -> tuple[str, int]:
-    """Shortest round-trip decimal digits of abs(v) and the decimal point position (0.d1d2... * 10**dp).
-
-    Python's repr is the shortest representation that round-trips, as is Go's.
-    """
-    r = repr(abs(v))
-    mant, _, exp_s = r.partition("e")
-    exp = int(exp_s) if exp_s else 0
-    int_part, _, frac = mant.partition(".")
-    digits = (int_part + frac).lstrip("0")
-    lead_zeros = len(int_part + frac) - len((int_part + frac).lstrip("0"))
-    dp = len(int_part) + exp - lead_zeros
-    digits = digits.rstrip("0")
-    if not digits:
-        return "0", 1
-    return digits, dp
-
-
-def _fmt_e_digits(neg: bool, digits: str, dp: int, prec: int, fmt: str) -> str:
-    """strconv fmtE with already-rounded digits; prec < 0 means all digits."""
-    out = "-" if neg else ""
-    out += digits[0]
-    if prec < 0:
-        prec = len(digits) - 1
-    if prec > 0:
-        frac = digits[1 : 1 + prec]
-        out += "." + frac + "0" * (prec - len(frac))
-    exp = dp - 1 if digits != "0" else 0
-    sign = "+"
-    if exp < 0:
-        sign = "-"
-        exp = -exp
-    out += fmt + sign + (f"{exp:02d}")
-    return out
-
-
-def _fmt_f_digits(neg: bool, digits: str, dp: int, prec: int) -> str:
-    out = "-" if neg else ""
-    if dp > 0:
-        ip = digits[:dp]
-        out += ip + "0" * (dp - len(ip))
-    else:
-        out += "0"
-    if prec > 0:
-        out += "."
-        for i in range(prec):
-            j = dp + i
-            out += digits[j] if 0 <= j < len(digits) else "0"
-    return out
-
-
-def _float_bits(v: float) -> tuple[bool, int, int]:
-    """(negative, mantissa with the implicit bit, unbiased binary exponent) as strconv sees them."""
-    bits = struct.unpack(">Q", struct.pack(">d", v))[0]
-    neg = bool(bits >> 63)
-    exp = (bits >> 52) & 0x7FF
-    mant = bits & ((1 << 52) - 1)
-    if exp == 0:
-        exp += 1  # denormal
-    else:
-        mant |= 1 << 52
-    return neg, mant, exp - 1023
-
-
-def _fmt_x(v: float, prec: int, fmt: str) -> str:
-    """strconv %x/%X: -0x1.yyyyp+dd, mantissa rounded to `prec` hex digits (prec < 0: exact)."""
-    neg, mant, exp = _float_bits(v)
-    if mant == 0:
-        exp = 0
-    mant <<= 60 - 52
-    while mant != 0 and mant & (1 << 60) == 0:
-        mant <<= 1
-        exp -= 1
-    if 0 <= prec < 15:
-        shift = prec * 4
-        extra = (mant << shift) & ((1 << 60) - 1)
-        mant >>= 60 - shift
-        if extra | (mant & 1) > 1 << 59:
-            mant += 1
-        mant <<= 60 - shift
-        if mant & (1 << 61):
-            mant >>= 1
-            exp += 1
-    hexd = "0123456789abcdef" if fmt == "x" else "0123456789ABCDEF"
-    out = ["-" if neg else "", "0", fmt, str((mant >> 60) & 1)]
-    mant = (mant << 4) & ((1 << 64) - 1)
-    if prec < 0 and mant != 0:
-        out.append(".")
-        while mant != 0:
-            out.append(hexd[(mant >> 60) & 15])
-            mant = (mant << 4) & ((1 << 64) - 1)
-    elif prec > 0:
-        out.append(".")
-        for _ in range(prec):
-            out.append(hexd[(mant >> 60) & 15])
-            mant = (mant << 4) & ((1 << 64) - 1)
-    out.append("p" if fmt == "x" else "P")
-    out.append("-" if exp < 0 else "+")
-    exp = abs(exp)
-    out.append(f"{exp:02d}")
-    return "".join(out)
-
-
-def _fmt_b(v: float) -> str:
-    """strconv %b: decimal mantissa and binary exponent, e.g. 5629499534213120p-51."""
-    neg, mant, exp = _float_bits(v)
-    exp -= 52
-    return f"{'-' if neg else ''}{mant}p{'+' if exp >= 0 else '-'}{abs(exp)}"
-
-
-def format_float(v: float, fmt: str, prec: int) -> str:
-    """strconv.FormatFloat(v, fmt, prec, 64) for fmt in b e E f g G x X (prec -1 = shortest)."""
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "+Inf" if v > 0 else "-Inf"
-    if fmt in "xX":
-        return _fmt_x(v, prec, fmt)
-    if fmt == "b":
-        return _fmt_b(v)
-    neg = math.copysign(1.0, v) < 0
-    if prec < 0:
-        digits, dp = _shortest_digits(v)
-        if fmt in "eE":
-            return _fmt_e_digits(neg, digits, dp, -1, fmt)
-        if fmt == "f":
-            return _fmt_f_digits(neg, digits, dp, max(len(digits) - dp, 0))
-        # %g shortest: exponent form when exp < -4 or exp >= 6 (Go uses 6 as eprec when shortest).
-        exp = dp - 1
-        if exp < -4 or exp >= 6:
-            return _fmt_e_digits(neg, digits, dp, len(digits) - 1, "e" if fmt == "g" else "E")
-        return _fmt_f_digits(neg, digits, dp, max(len(digits) - dp, 0))
-    # With an explicit precision Python's correctly rounded formatting matches Go's.
-    a = abs(v)
-    if fmt in "eE":
-        s = f"{a:.{prec}{fmt}}"
-    elif fmt == "f":
-        s = f"{a:.{prec}f}"
-    else:
-        s = f"{a:.{prec}{'g' if fmt == 'g' else 'G'}}"
-        if "e" in s or "E" in s:
-            mant, e, ex = s.partition("e" if "e" in s else "E")
-            sign = ex[0]
-            digs = ex[1:].lstrip("0") or "0"
-            s = f"{mant}{e}{sign}{int(digs):02d}"
-    return ("-" if neg else "") + s
 
 
 # ---------------------------------------------------------------------------
@@ -521,7 +203,7 @@ class _Printer:
         if f.prec_present and f.prec > 4:
             prec = f.prec
         s = "U+" + format(u, "X").rjust(prec, "0")
-        if f.sharp and 0 <= u <= 0x10FFFF and not 0xD800 <= u <= 0xDFFF and _is_print(chr(u)):
+        if f.sharp and 0 <= u <= 0x10FFFF and not 0xD800 <= u <= 0xDFFF and is_print(chr(u)):
             s += " '" + chr(u) + "'"
         old = f.zero
         f.zero = False
@@ -618,7 +300,7 @@ class _Printer:
         self.buf.append("%!" + verb + "(")
         arg = self.arg
         if arg is None:
-            self.buf.append(_NIL_ANGLE)
+            self.buf.append(NIL_ANGLE)
         else:
             self.buf.append(go_type_name(arg) + "=")
             self.print_arg(arg, "v")
@@ -628,7 +310,7 @@ class _Printer:
         self.arg = arg
         if arg is None:
             if verb in "Tv":
-                self.pad(_NIL_ANGLE)
+                self.pad(NIL_ANGLE)
             else:
                 self.bad_verb(verb)
             return
@@ -646,7 +328,7 @@ class _Printer:
             if f.sharp_v:
                 self.buf.append("interface {}(nil)")
             else:
-                self.pad(_NIL_ANGLE)
+                self.pad(NIL_ANGLE)
             return
         if isinstance(v, bool):
             if verb in "tv":
@@ -794,7 +476,7 @@ def format_value(v: Any) -> str:
     if isinstance(v, str):
         return v
     if v is None:
-        return _NIL_ANGLE
+        return NIL_ANGLE
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -984,7 +666,7 @@ def sprintf(format: str, *a: Any) -> str:
             if j > 0:
                 buf.append(", ")
             if arg is None:
-                buf.append(_NIL_ANGLE)
+                buf.append(NIL_ANGLE)
             else:
                 buf.append(go_type_name(arg) + "=")
                 p.print_arg(arg, "v")

@@ -1,4 +1,4 @@
-"""pyhelmfile.semver against Masterminds/semver v3's own test tables (data/masterminds_semver_cases.json).
+"""pyhelmfile.golang.semver against Masterminds/semver v3's own test tables (data/masterminds_semver_cases.json).
 
 The data file lists which Go tests are not ported and why; the hand-written tests below
 cover the seed's cases and the Python-side API.
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pyhelmfile.semver import (
+from pyhelmfile.golang.semver import (
     Constraints,
     InvalidConstraint,
     InvalidVersion,
@@ -25,7 +25,7 @@ from pyhelmfile.semver import (
     parse_strict,
 )
 
-CASES: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "masterminds_semver_cases.json").read_text())
+CASES: dict[str, Any] = json.loads((Path(__file__).parents[1] / "data" / "masterminds_semver_cases.json").read_text())
 
 
 def ids(rows: list[list[Any]]) -> list[str]:

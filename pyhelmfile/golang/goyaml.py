@@ -37,7 +37,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from pyhelmfile.gotmpl.funcs._conv import parse_go_float, parse_go_int
+from pyhelmfile.golang.strconv import parse_go_float, parse_go_int
 
 YAMLError = yaml.YAMLError
 
@@ -513,7 +513,7 @@ def _compare_keys(a: Any, b: Any) -> int:
 
 
 def _scalar_text(v: Any) -> str:
-    from pyhelmfile.gotmpl.gofmt import format_float
+    from pyhelmfile.golang.strconv import format_float
 
     if v is None:
         return "null"

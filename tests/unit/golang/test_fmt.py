@@ -1,4 +1,4 @@
-"""gofmt against results recorded from Go's fmt (tests/data/gotmpl/engine/fmt_cases.yaml)."""
+"""Go's fmt (pyhelmfile.golang.fmt) against results recorded from Go (tests/data/gotmpl/engine/fmt_cases.yaml)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from pyhelmfile.gotmpl import gofmt
+from pyhelmfile.golang import fmt as gofmt
+from pyhelmfile.golang.types import go_type_name
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "gotmpl" / "engine"
 CASES = yaml.safe_load((DATA / "fmt_cases.yaml").read_text(encoding="utf-8"))["cases"]
@@ -58,7 +59,7 @@ def test_format_value(value: Any, expected: str) -> None:
     ],
 )
 def test_go_type_name(value: Any, expected: str) -> None:
-    assert gofmt.go_type_name(value) == expected
+    assert go_type_name(value) == expected
 
 
 def test_bool_is_not_an_int() -> None:
