@@ -37,6 +37,7 @@ from pyhelmfile.helm.charts import (
     pull_oci_chart,
 )
 from pyhelmfile.helm.exec import Helm
+from pyhelmfile.helm.paths import repositories_config
 from pyhelmfile.helm.repos import add_repository, update_repositories
 from pyhelmfile.state.dag import plan
 from pyhelmfile.state.loader import HelmState
@@ -309,7 +310,7 @@ class Preparation:
             return True
         if self._s3_helm_repos is None:
             try:
-                with open(_helm_repositories_file(), encoding="utf-8") as fh:
+                with open(repositories_config(), encoding="utf-8") as fh:
                     self._s3_helm_repos = "s3://" in fh.read()
             except OSError:
                 self._s3_helm_repos = False
@@ -489,17 +490,6 @@ def temp_root() -> str | None:
         return None
     os.makedirs(root, mode=0o700, exist_ok=True)
     return root
-
-
-def _helm_repositories_file() -> str:
-    """helm's repositories.yaml (as helm/repoindex.py finds it, without importing it on every run)."""
-    explicit = os.environ.get("HELM_REPOSITORY_CONFIG")
-    if explicit:
-        return explicit
-    home = os.environ.get("HELM_CONFIG_HOME") or os.path.join(
-        os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config"), "helm"
-    )
-    return os.path.join(home, "repositories.yaml")
 
 
 def _mentions_s3(chart_dir: str) -> bool:

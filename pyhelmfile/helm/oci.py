@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import urllib.parse
 from dataclasses import dataclass
-from pathlib import Path
 
 from pyhelmfile.errors import HelmError
 from pyhelmfile.helm import http
+from pyhelmfile.helm.paths import registry_config
 
 
 @dataclass(frozen=True)
@@ -55,18 +54,10 @@ _CHALLENGE = re.compile(r'(\w+)="([^"]*)"')
 _NEXT = re.compile(r"<([^>]+)>\s*;\s*rel=\"?next\"?")
 
 
-def registry_config_path() -> Path:
-    """helm's registry credentials file (HELM_REGISTRY_CONFIG, else in helm's config home)."""
-    from pyhelmfile.helm.repoindex import helm_config_home
-
-    explicit = os.environ.get("HELM_REGISTRY_CONFIG")
-    return Path(explicit) if explicit else helm_config_home() / "registry" / "config.json"
-
-
 def basic_credentials(host: str) -> str | None:
     """The base64 `user:password` that `helm registry login HOST` saved, if any."""
     try:
-        auths = json.loads(registry_config_path().read_text()).get("auths", {})
+        auths = json.loads(registry_config().read_text()).get("auths", {})
     except (OSError, ValueError, AttributeError):
         return None
     for key in (host, f"https://{host}", f"http://{host}"):

@@ -15,7 +15,6 @@ Like helm, entries whose version is not valid SemVer (Masterminds NewVersion, e.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import yaml
 
 from pyhelmfile.errors import HelmError
 from pyhelmfile.golang import semver
+from pyhelmfile.helm.paths import repositories_config
 
 INDEX = "index.yaml"
 
@@ -69,20 +69,6 @@ class RepoRef:
 
 
 _REPO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-
-def helm_config_home() -> Path:
-    """helm's configuration directory: HELM_CONFIG_HOME, else $XDG_CONFIG_HOME/helm."""
-    home = os.environ.get("HELM_CONFIG_HOME")
-    if home:
-        return Path(home)
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "helm"
-
-
-def repositories_config() -> Path:
-    """helm's repositories.yaml (HELM_REPOSITORY_CONFIG, else in helm's config home)."""
-    explicit = os.environ.get("HELM_REPOSITORY_CONFIG")
-    return Path(explicit) if explicit else helm_config_home() / "repositories.yaml"
 
 
 def named_repository(name: str) -> str | None:
