@@ -40,10 +40,10 @@ typecheck: install
 	$(BIN)/mypy
 
 cluster-up: install tools
-	$(BIN)/python scripts/testcluster.py up
+	$(BIN)/python scripts/testcluster up
 
 cluster-down: install
-	$(BIN)/python scripts/testcluster.py down
+	$(BIN)/python scripts/testcluster down
 
 clean:
 	rm -rf $(VENV) .tools build dist *.egg-info

@@ -6,7 +6,7 @@
 For each size N, bench/generate.py writes a project of N releases; each case runs both tools on the same files
 with the same helm 3.15.3 (.tools/bin first on PATH), alternating helmfile/pyhelmfile/helmfile/pyhelmfile after one
 untimed warm-up run of each, and reports the median wall time, the median peak memory and pyhelmfile/helmfile.
-Cluster cases start fresh `stg`/`prd` test clusters per N (scripts/testcluster.py), install every release once with
+Cluster cases start fresh `stg`/`prd` test clusters per N (scripts/testcluster), install every release once with
 `helmfile sync` (untimed), and stop the clusters by PID afterwards. helmfile's diff/apply use helm-diff, built once
 from the Go module proxy into ~/.cache/pyhelmfile/helm-diff/ and installed in a plugins dir only the bench uses.
 See bench/README.md.

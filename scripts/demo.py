@@ -3,7 +3,7 @@
 
 It builds the example's `linoapp` chart repository with the real helm, serves it on
 127.0.0.1, works on a private copy of the example (helm writes into chart dirs), starts the
-two test clusters `stg` and `prd` (scripts/testcluster.py: built once, cached), and runs
+two test clusters `stg` and `prd` (scripts/testcluster: built once, cached), and runs
 each step as a user would, printing the command and its output: list, the deployment
 order, merged values, a real `apply` to stg, the seed's bump of one service, the diff CI
 would show, the apply that upgrades only that release, and a no-op apply. The clusters are

@@ -226,7 +226,7 @@ def test_contexts_are_separate_clusters(tools: Toolchain, clusters: Clusters) ->
 
 
 def run_testcluster(run_dir: Path, command: str) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, str(ROOT / "scripts" / "testcluster.py"), command, "--run-dir", str(run_dir)]
+    argv = [sys.executable, str(ROOT / "scripts" / "testcluster"), command, "--run-dir", str(run_dir)]
     return subprocess.run(argv, capture_output=True, text=True, timeout=3600)
 
 

@@ -1,4 +1,4 @@
-"""Two real Kubernetes clusters, `stg` and `prd`, for tests (scripts/testcluster.py does the work).
+"""Two real Kubernetes clusters, `stg` and `prd`, for tests (scripts/testcluster does the work).
 
 Each is etcd + kube-apiserver + kube-controller-manager + kube-scheduler + kwok on loopback.
 `running_clusters()` builds the binaries once (cached), starts both clusters in a fresh run dir,
