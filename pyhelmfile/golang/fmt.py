@@ -12,6 +12,8 @@ YAML decoding:
 The implementation follows the structure of Go's fmt (print.go/format.go) so that
 the odd corners (bad verbs, missing and extra arguments, flags on composite values)
 come out the same.
+
+Long because: it follows print.go/format.go's structure, verb by verb, so that it can be read beside them.
 """
 
 from __future__ import annotations

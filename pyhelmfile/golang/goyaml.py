@@ -18,6 +18,8 @@ literal blocks for multi-line strings) with libyaml's double-quoted folding and 
 rules restored; how each scalar looks is decided here as yaml.v2 decides it (a string is
 double-quoted when, written plain, it would read back as something else), and map keys are
 ordered with yaml.v2's digit-aware comparison. `Struct` keeps a Go struct's field order.
+
+Long because: loading and dumping share yaml.v2's scalar rules; split, each half would need the other's.
 """
 
 from __future__ import annotations

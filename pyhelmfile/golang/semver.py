@@ -21,6 +21,8 @@ default `CoerceNewVersion = true` parses exactly like v3.2.1 used by helm 3.15.3
 The regular expressions are Go's, with Python's differences neutralised: ASCII-only
 classes instead of `\\d`/`\\s`, and full-string matching instead of `$` (which in Python
 also matches before a trailing newline).
+
+Long because: parsing, precedence and constraints are one port of Masterminds/semver and share its regular expressions.
 """
 
 from __future__ import annotations

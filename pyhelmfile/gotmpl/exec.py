@@ -8,6 +8,8 @@ Two sentinels model reflect.Value states Python has no word for:
   interface. Accessing a field on it is an error ("nil pointer evaluating
   interface {}.x") whereas a field of a missing value (None, Go's invalid Value)
   follows the missingkey option. Pipelines unwrap it to None.
+
+Long because: it mirrors exec.go's walk (one method per node kind), whose error messages depend on the order of checks.
 """
 
 from __future__ import annotations

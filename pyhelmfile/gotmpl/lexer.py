@@ -4,6 +4,8 @@ The whole input is scanned eagerly into a list of items; a lexing error becomes 
 final ERROR item, which the parser reports when (and only if) it reaches it, just as
 Go's parser does with its on-demand lexer. Positions are indexes into the Python
 string; error columns are converted to Go's byte offsets by the caller.
+
+Long because: it is one state machine (lex.go's states), split up it would only be harder to compare with Go's.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 The structure mirrors Go's recursive-descent parser, including its three-token
 lookahead, because parse error messages (and the line they report: the line of
 the most recently lexed token) depend on exactly when tokens are consumed.
+
+Long because: one recursive-descent parser, mirroring parse.go function by function.
 """
 
 from __future__ import annotations

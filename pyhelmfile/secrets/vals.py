@@ -13,6 +13,8 @@ awssecrets and s3 (boto3 with the standard AWS configuration chain; AWS_ENDPOINT
 per-service endpoint variables select another server). Query parameters as vals reads them:
 given in the reference, else from the environment variable VALS_<NAME>. Each distinct
 reference is fetched once per process (vals caches too). Errors never contain a fetched value.
+
+Long because: the reference grammar, the fragment walk and seven small backends; each backend is a short function.
 """
 
 from __future__ import annotations

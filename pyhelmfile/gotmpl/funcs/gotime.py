@@ -3,6 +3,8 @@
 Templates format dates with Go layouts and print times and durations with Go's String
 methods, so both directions of the layout language (Format and Parse) and ParseDuration /
 Duration.String are implemented here, following the Go time package's rules.
+
+Long because: Format, Parse and Duration share one layout tokenizer, as in Go's time package.
 """
 
 from __future__ import annotations
