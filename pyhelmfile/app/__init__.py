@@ -1,1 +1,1 @@
-"""app layer."""
+"""app layer: one module per command; app/run holds the run machinery they share."""

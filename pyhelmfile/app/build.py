@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.app.run.options import RunOptions
+from pyhelmfile.app.run.visit import StateVisitor
 from pyhelmfile.golang import goyaml
 from pyhelmfile.state.dump import build_output
 from pyhelmfile.state.loader import HelmState

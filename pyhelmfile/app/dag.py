@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.app.run.options import RunOptions
+from pyhelmfile.app.run.visit import StateVisitor
 from pyhelmfile.state.dag import format_dag, plan
 from pyhelmfile.state.loader import HelmState
 

@@ -13,33 +13,25 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from typing import Any
 
 from pyhelmfile import __version__, log
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import Preparation, PrepareOptions
-from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.app.run.options import DepsOptions, PrepareOptions, RunOptions
+from pyhelmfile.app.run.prepare import Preparation
+from pyhelmfile.app.run.visit import StateVisitor
 from pyhelmfile.errors import HelmError
 from pyhelmfile.golang import goyaml
 from pyhelmfile.helm.charts import chart_key, chart_path, update_dependencies
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.lock import RemoteChart, lock_file_path, lock_name, remote_charts
-from pyhelmfile.state.release import desired
+from pyhelmfile.state.spec import desired
 
 NO_REPOSITORIES = (
     "There are no repositories defined in your helmfile.yaml.\n"
     "This means helmfile cannot update your dependencies or create a lock file.\n"
     "See https://github.com/roboll/helmfile/issues/878 for more information."
 )
-
-
-@dataclass
-class DepsOptions:
-    args: str = ""
-    skip_repos: bool = False
-    concurrency: int = 0
 
 
 def lock_chart_yaml(name: str, charts: list[RemoteChart]) -> str:

@@ -10,33 +10,14 @@ too; local charts stay where they are and get their dependencies built.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from pyhelmfile.app import hooks
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import Preparation, PrepareOptions
-from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.app.run import hooks
+from pyhelmfile.app.run.options import FetchOptions, RunOptions
+from pyhelmfile.app.run.prepare import Preparation
+from pyhelmfile.app.run.visit import StateVisitor
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.lock import apply_lock
-from pyhelmfile.state.release import desired
-
-
-@dataclass
-class FetchOptions:
-    output_dir: str = ""
-    output_dir_template: str = ""
-    skip_deps: bool = False
-    concurrency: int = 0
-
-    def prepare(self) -> PrepareOptions:
-        return PrepareOptions(
-            skip_deps=self.skip_deps,
-            concurrency=self.concurrency,
-            force_download=True,
-            output_dir=self.output_dir,
-            output_dir_template=self.output_dir_template,
-            adhoc_dependencies=False,  # helmfile's fetch downloads the charts as they are
-        )
+from pyhelmfile.state.spec import desired
 
 
 def fetch(opts: RunOptions, fopts: FetchOptions, write: Callable[[str], object]) -> None:

@@ -11,42 +11,27 @@ fails at the end naming every failed release.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from pyhelmfile import log
-from pyhelmfile.app import hooks
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import (
-    Preparation,
-    PrepareOptions,
-    ReleaseCommandOptions,
-    cli_values_flags,
-    planned,
-    run_parallel,
-)
-from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.app.run import helmargs, hooks
+from pyhelmfile.app.run.options import RunOptions
+from pyhelmfile.app.run.parallel import run_parallel
+from pyhelmfile.app.run.plan import planned
+from pyhelmfile.app.run.prepare import Preparation
+from pyhelmfile.app.run.release_options import LintOptions
+from pyhelmfile.app.run.visit import StateVisitor
 from pyhelmfile.errors import HelmError
 from pyhelmfile.helm.exec import Helm, HelmResult
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec
 
 
-@dataclass
-class LintOptions(ReleaseCommandOptions):
-    def prepare(self) -> PrepareOptions:
-        # helm lint needs a chart directory: repository charts are pulled and untarred first
-        return dataclasses.replace(super().prepare(), force_download=True)
-
-
 def lint_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, lopts: LintOptions) -> list[str]:
-    """flagsForLint, then the command line's --values and --set."""
-    flags: list[str] = []
-    if release.namespace:
-        flags += ["--namespace", release.namespace]
-    return flags + prep.values_flags(st, release) + cli_values_flags(st.base_path, lopts.values_files, lopts.set_values)
+    """flagsForLint, then the command line's --values and --set (run/helmargs.py)."""
+    values = prep.values_flags(st, release) + helmargs.cli_values(st.base_path, lopts.values_files, lopts.set_values)
+    return helmargs.lint(release, values=values)
 
 
 def _lint(helm: Helm, chart: str, flags: list[str]) -> HelmResult:

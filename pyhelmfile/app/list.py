@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.app.run.options import RunOptions
+from pyhelmfile.app.run.visit import StateVisitor
 from pyhelmfile.state.loader import HelmState
-from pyhelmfile.state.release import condition_enabled, desired
+from pyhelmfile.state.selection import condition_enabled
+from pyhelmfile.state.spec import desired
 
 
 class ListedRelease:
@@ -55,7 +56,7 @@ def list_releases(opts: RunOptions, *, live: bool = False) -> list[ListedRelease
     listed: list[ListedRelease] = []
     clusters = None
     if live:
-        from pyhelmfile.app.cluster import Clusters
+        from pyhelmfile.app.run.clusters import Clusters
 
         clusters = Clusters(opts)
 

@@ -3,7 +3,7 @@
 Order and selection follow helmfile's: releases picked by the selectors (and, on request,
 what they need), planned by `needs` into groups, rendered group by group in definition
 order; repositories are added once and local charts' dependencies built once per run
-(app/prepare.py). Values documents (secrets decrypted) live only in a private temporary
+(app/run/prepare.py). Values documents (secrets decrypted) live only in a private temporary
 directory that is removed however the command ends.
 """
 
@@ -12,36 +12,19 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from pyhelmfile import log
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import (
-    Preparation,
-    ReleaseCommandOptions,
-    chart_download_tls_flags,
-    cli_values_flags,
-    planned,
-    post_renderer_flags,
-    run_parallel,
-)
-from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.app.run import helmargs
+from pyhelmfile.app.run.options import RunOptions
+from pyhelmfile.app.run.parallel import run_parallel
+from pyhelmfile.app.run.plan import planned
+from pyhelmfile.app.run.prepare import Preparation
+from pyhelmfile.app.run.release_options import TemplateOptions
+from pyhelmfile.app.run.visit import StateVisitor
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.helm.exec import Helm, short_lived
 from pyhelmfile.state.loader import HelmState
 from pyhelmfile.state.spec import ReleaseSpec
-
-
-@dataclass
-class TemplateOptions(ReleaseCommandOptions):
-    output_dir: str = ""
-    output_dir_template: str = ""
-    include_crds: bool = False
-    skip_tests: bool = False
-    validate: bool = False
-    kube_version: str = ""
-    show_only: list[str] = field(default_factory=list)
-
 
 # helmfile's default for `template --output-dir`: a directory per state file and release
 DEFAULT_OUTPUT_DIR_TEMPLATE = "{{ .OutputDir }}/{{ .State.BaseName }}-{{ .State.AbsPathSHA1 }}-{{ .Release.Name}}"
@@ -53,7 +36,7 @@ def release_output_dir(st: HelmState, release: ReleaseSpec, output_dir: str, tem
     import hashlib
 
     from pyhelmfile import gotmpl
-    from pyhelmfile.app.hooks import release_struct
+    from pyhelmfile.app.run.hooks import release_struct
 
     name = os.path.basename(st.file_path)  # helmfile loads each state file from within its directory
     absolute = os.path.abspath(st.file_path)
@@ -74,37 +57,13 @@ def release_output_dir(st: HelmState, release: ReleaseSpec, output_dir: str, tem
 
 
 def release_flags(prep: Preparation, st: HelmState, release: ReleaseSpec, opts: TemplateOptions) -> list[str]:
-    """flagsForTemplate, then what the command line adds, in helmfile's order."""
-    flags: list[str] = []
-    if release.version:
-        flags += ["--version", release.version]
-    devel = release.devel if release.devel is not None else st.spec.helm_defaults.devel
-    if devel:
-        flags.append("--devel")
-    flags += post_renderer_flags(st, release, opts)
-    for api in release.api_versions or st.spec.api_versions:
-        flags += ["--api-versions", api]
-    kube_version = opts.kube_version or release.kube_version or st.spec.kube_version
-    if kube_version:
-        flags += ["--kube-version", kube_version]
-    flags += chart_download_tls_flags(st, release)
-    for item in opts.show_only:
-        flags += ["--show-only", item]
-    if release.namespace:
-        flags += ["--namespace", release.namespace]
-    flags += prep.values_flags(st, release)
-    flags += cli_values_flags(st.base_path, opts.values_files, opts.set_values)
+    """The release's `helm template` flags (run/helmargs.py); its --output-dir made first."""
+    values = prep.values_flags(st, release) + helmargs.cli_values(st.base_path, opts.values_files, opts.set_values)
+    directory = ""
     if opts.output_dir or opts.output_dir_template:
         directory = release_output_dir(st, release, opts.output_dir, opts.output_dir_template)
         os.makedirs(os.path.join(st.base_path, directory), exist_ok=True)  # helm runs in the state's directory
-        flags += ["--output-dir", directory]
-    if opts.validate:
-        flags.append("--validate")
-    if opts.include_crds:
-        flags.append("--include-crds")
-    if opts.skip_tests:
-        flags.append("--skip-tests")
-    return flags
+    return helmargs.template(release, st.spec.helm_defaults, opts, values=values, output_dir=directory)
 
 
 def _render(helm: Helm, release: ReleaseSpec, chart: str, flags: list[str]) -> str:

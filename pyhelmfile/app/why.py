@@ -4,7 +4,7 @@ For debugging a selection before it reaches a cluster: every release of every vi
 file, whether apply/diff/template would take it, and why: the `-l` selector that matched (or,
 for each selector, the label that did not), a `condition:` that is off, the releases that need
 it (taken with --include-needs, left out otherwise), `installed: false`. The selection itself is
-the commands' own (mark_excluded and planned), so this explains what they do rather than
+the commands' own (app/run/plan.py's select and planned), so this explains what they do rather than
 re-deciding it.
 """
 
@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import NeedsOptions, planned
-from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.app.run.options import NeedsOptions, RunOptions
+from pyhelmfile.app.run.plan import planned, select
+from pyhelmfile.app.run.visit import StateVisitor
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.state.loader import HelmState
-from pyhelmfile.state.release import LabelFilter, condition_enabled, desired, mark_excluded, release_id
-from pyhelmfile.state.spec import ReleaseSpec
+from pyhelmfile.state.selection import condition_enabled
+from pyhelmfile.state.spec import ReleaseSpec, desired, release_id
 
 
 class Explained:
@@ -58,21 +58,11 @@ def _quoted(items: Sequence[str]) -> str:
     return ", ".join(f'"{item}"' for item in items)
 
 
-def _selection_reason(labels: dict[str, str], filters: list[LabelFilter]) -> str:
-    if not filters:
-        return "no selector given"
-    for f in filters:
-        if f.match(labels):
-            return f"-l {f.text} matches"
-    return "; ".join(f"-l {f.text}: {f.mismatch(labels)}" for f in filters)
-
-
 def explain_state(st: HelmState, needs: NeedsOptions) -> StateExplained:
     """The releases of one loaded, templated state and the verdict apply/diff/template would reach on each."""
-    releases = st.spec.releases
-    # mark_excluded also writes the implicit labels (name, namespace, chart) and commonLabels into each
-    # release's labels, as helmfile does, so the reasons below see the labels the selectors saw
-    marked = mark_excluded(releases, st.selectors, st.spec.common_labels, st.rendered_values, False)
+    # with selectors, each release comes labelled as the selectors saw it (implicit labels included)
+    marked = select(st)
+    releases = [m.release for m in marked]
     picked = {release_id(m.release) for m in marked if not m.filtered}
     error = ""
     try:
@@ -85,11 +75,10 @@ def explain_state(st: HelmState, needs: NeedsOptions) -> StateExplained:
         if rid in picked or rid in taken:
             for need in release.needs:
                 needed_by.setdefault(need, []).append(rid)
-    filters = [LabelFilter.parse(s) for s in st.selectors]
     explained = []
     for release in releases:
         rid = release_id(release)
-        reasons = [_selection_reason(release.labels, filters)]
+        reasons = [st.selector.reason(release.labels)]
         if release.condition and not condition_enabled(release, st.rendered_values):
             reasons.append(f"condition {release.condition} is not true")
         users = needed_by.get(rid, [])
@@ -101,7 +90,7 @@ def explain_state(st: HelmState, needs: NeedsOptions) -> StateExplained:
         if rid in taken and not desired(release):
             reasons.append("installed: false: apply and sync uninstall it where it is installed")
         explained.append(Explained(release, rid in picked, rid in taken, reasons))
-    return StateExplained(st.file_path, list(st.selectors), explained, error)
+    return StateExplained(st.file_path, st.selector.texts, explained, error)
 
 
 def explain(opts: RunOptions, needs: NeedsOptions) -> tuple[list[StateExplained], list[str]]:

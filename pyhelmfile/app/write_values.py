@@ -11,13 +11,12 @@ import os
 from typing import Any
 
 from pyhelmfile import log
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.states import StateVisitor
+from pyhelmfile.app.run.options import RunOptions
+from pyhelmfile.app.run.visit import StateVisitor
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.golang import goyaml
 from pyhelmfile.state.loader import HelmState
-from pyhelmfile.state.release import desired
-from pyhelmfile.state.spec import ReleaseSpec
+from pyhelmfile.state.spec import ReleaseSpec, desired
 from pyhelmfile.state.values import merged_values, values_documents
 
 DEFAULT_OUTPUT_TEMPLATE = "{{ .State.BaseName }}-{{ .State.AbsPathSHA1 }}/{{ .Release.Name }}.yaml"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,8 +14,12 @@ from pyhelmfile.cli.options import (
     post_renderer_flags,
     release_command_flags,
     release_command_options,
+    run_options,
     skip_cleanup_flag,
 )
+
+if TYPE_CHECKING:
+    from pyhelmfile.app.run.release_options import ApplyOptions
 
 # diff's own flags (apply takes them too)
 _diff_flags = flag_group(
@@ -65,32 +69,44 @@ def diff_command(ctx: click.Context, /, **kw: Any) -> int:
     """Show what apply would change in the clusters (no helm-diff plugin needed)."""
     from pyhelmfile.app.diff import diff
 
-    opts = global_options(ctx)
-    return diff(opts, _diff_options(opts, kw), _echo)
+    opts = run_options(ctx)
+    return diff(opts, _apply_options(global_options(ctx), kw), _echo)
 
 
-def _diff_options(opts: GlobalOptions, kw: dict[str, Any], cls: Any = None) -> Any:
+def _apply_options(g: GlobalOptions, kw: dict[str, Any]) -> ApplyOptions:
+    """diff's, apply's and sync's flags as the app takes them (DiffOptions' fields are ApplyOptions');
+    a flag the command does not have keeps its default. --strip-trailing-cr needs nothing: line ends
+    never count, manifests are compared parsed."""
     from pyhelmfile import log
-    from pyhelmfile.app.diff import DiffOptions
+    from pyhelmfile.app.run.release_options import ApplyOptions
 
-    cls = cls or DiffOptions
-    kw.pop("strip_trailing_cr", None)  # line ends never count: manifests are compared parsed
-    if kw.pop("diff_args", ""):
+    if kw.get("diff_args"):
         log.warning("--diff-args has no effect: pyhelmfile diffs without the helm-diff plugin")
-    return cls(
+    return ApplyOptions(
         **release_command_options(kw),
-        context=kw.pop("context_lines", -1),
-        output=kw.pop("output", "diff"),
-        show_secrets=kw.pop("show_secrets", False),
-        suppress_secrets=kw.pop("suppress_secrets", False),
-        include_tests=kw.pop("include_tests", False),
-        no_hooks=kw.pop("no_hooks", False),
-        suppress=list(kw.pop("suppress", ())),
-        suppress_output_line_regex=list(kw.pop("suppress_output_line_regex", ())),
-        validate=kw.pop("validate", False),
-        detailed_exitcode=kw.pop("detailed_exitcode", False),
-        color=_color(opts),
-        **kw,
+        context=kw.get("context_lines", -1),
+        output=kw.get("output", "diff"),
+        show_secrets=kw.get("show_secrets", False),
+        suppress_secrets=kw.get("suppress_secrets", False),
+        include_tests=kw.get("include_tests", False),
+        no_hooks=kw.get("no_hooks", False),
+        suppress=list(kw.get("suppress", ())),
+        suppress_output_line_regex=list(kw.get("suppress_output_line_regex", ())),
+        validate=kw.get("validate", False),
+        detailed_exitcode=kw.get("detailed_exitcode", False),
+        suppress_diff=kw.get("suppress_diff", False),
+        skip_diff_on_install=kw.get("skip_diff_on_install", False),
+        color=_color(g),
+        reuse_values=kw.get("reuse_values", False),
+        reset_values=kw.get("reset_values", False),
+        wait=kw.get("wait", False),
+        wait_for_jobs=kw.get("wait_for_jobs", False),
+        timeout=kw.get("timeout", 0),
+        atomic=kw.get("atomic", False),
+        skip_crds=kw.get("skip_crds", False),
+        sync_args=kw.get("sync_args", ""),
+        cascade=kw.get("cascade", ""),
+        interactive=g.run.interactive,
     )
 
 
@@ -110,13 +126,13 @@ _sync_flags = flag_group(
 
 
 def _run_apply(ctx: click.Context, kw: dict[str, Any], *, sync_all: bool) -> int:
-    from pyhelmfile.app.sync import ApplyOptions, apply
+    from pyhelmfile.app.apply import apply
+    from pyhelmfile.app.sync import sync
 
-    opts = global_options(ctx)
-    kw.pop("skip_cleanup", None)
-    aopts = _diff_options(opts, kw, ApplyOptions)
-    aopts.interactive = opts.interactive
-    outcome, changed = apply(opts, aopts, _echo, lambda text: click.confirm(text, default=False), sync_all=sync_all)
+    opts = run_options(ctx)
+    aopts = _apply_options(global_options(ctx), kw)
+    run = sync if sync_all else apply
+    outcome, changed = run(opts, aopts, _echo, lambda text: click.confirm(text, default=False))
     if not outcome.ok:
         from pyhelmfile.errors import HelmError
 
@@ -148,5 +164,5 @@ def apply_command(ctx: click.Context, /, **kw: Any) -> int:
 @click.pass_context
 def sync_command(ctx: click.Context, /, **kw: Any) -> int:
     """Upgrade every selected release (and uninstall `installed: false` ones), without diffing."""
-    kw["validate"] = False  # helm upgrade validates against the cluster anyway; nothing is rendered here
-    return _run_apply(ctx, kw, sync_all=True)
+    # helm upgrade validates against the cluster anyway; nothing is rendered here
+    return _run_apply(ctx, {**kw, "validate": False}, sync_all=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pyhelmfile.cli.options import global_options
+from pyhelmfile.cli.options import run_options
 
 
 @click.command("build")
@@ -14,4 +14,4 @@ def build_command(ctx: click.Context, embed_values: bool) -> None:
     """Print the state as loaded: environments, rendered releases and values."""
     from pyhelmfile.app.build import build
 
-    click.echo(build(global_options(ctx), embed_values=embed_values), nl=False)
+    click.echo(build(run_options(ctx), embed_values=embed_values), nl=False)

@@ -19,7 +19,7 @@ REPO_DIR = click.option(
 
 def _env(ctx: click.Context, env: str | None, default: str | None) -> str:
     """--env, else the global -e/--environment (`pyhelmfile -e stg bump ...`), else `default`."""
-    chosen = env or global_options(ctx).environment or default
+    chosen = env or global_options(ctx).run.environment or default
     if not chosen:
         raise click.UsageError("Missing option '--env' (or the global -e/--environment).")
     return chosen

@@ -15,7 +15,7 @@ def info() -> None:
     """Where the cache is, and how many verdicts it holds."""
     import os
 
-    from pyhelmfile.app.verdicts import cache_dir
+    from pyhelmfile.app.run.verdicts import cache_dir
 
     directory = cache_dir()
     entries = (
@@ -33,7 +33,7 @@ def cleanup() -> None:
     """Remove the cache (the next diff or apply renders every release)."""
     import shutil
 
-    from pyhelmfile.app.verdicts import cache_dir
+    from pyhelmfile.app.run.verdicts import cache_dir
 
     directory = cache_dir()
     shutil.rmtree(directory, ignore_errors=True)

@@ -70,7 +70,7 @@ def package(ctx: click.Context, path: Path, chart_version: str, destination: Pat
         path,
         chart_version,
         destination=destination,
-        helm_binary=global_options(ctx).helm_binary,
+        helm_binary=global_options(ctx).run.helm_binary,
         dependency_update=dependency_update,
     )
     click.echo(str(archive))
@@ -95,7 +95,7 @@ def push(ctx: click.Context, package_path: Path, repo: str, force: bool, plain_h
         package_path,
         repo,
         force=force,
-        helm_binary=global_options(ctx).helm_binary,
+        helm_binary=global_options(ctx).run.helm_binary,
         plain_http=plain_http,
     )
     verb = "replaced" if result.replaced else "pushed"

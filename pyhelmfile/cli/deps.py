@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pyhelmfile.cli.options import global_options
+from pyhelmfile.cli.options import run_options
 
 
 @click.command("deps")
@@ -14,6 +14,7 @@ from pyhelmfile.cli.options import global_options
 @click.pass_context
 def deps_command(ctx: click.Context, helm_args: str, skip_repos: bool, concurrency: int) -> None:
     """Update local charts' dependencies and lock repository chart versions in helmfile.lock."""
-    from pyhelmfile.app.deps import DepsOptions, deps
+    from pyhelmfile.app.deps import deps
+    from pyhelmfile.app.run.options import DepsOptions
 
-    deps(global_options(ctx), DepsOptions(args=helm_args, skip_repos=skip_repos, concurrency=concurrency))
+    deps(run_options(ctx), DepsOptions(args=helm_args, skip_repos=skip_repos, concurrency=concurrency))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
-from pyhelmfile.cli.options import flag_group, global_options
+from pyhelmfile.cli.options import flag_group, run_options
 
 
 def _destroy(ctx: click.Context, helm_args: str, concurrency: int, cascade: str) -> None:
     from pyhelmfile.app.destroy import destroy
-    from pyhelmfile.app.sync import ApplyOptions
+    from pyhelmfile.app.run.release_options import ApplyOptions
     from pyhelmfile.errors import HelmError
 
-    opts = global_options(ctx)
+    opts = run_options(ctx)
     if opts.interactive and not click.confirm("Do you really want to delete the selected releases?", default=False):
         return
     aopts = ApplyOptions(args=helm_args, concurrency=concurrency, cascade=cascade)
@@ -54,9 +54,11 @@ def delete_command(ctx: click.Context, /, helm_args: str, concurrency: int, casc
 @click.pass_context
 def status_command(ctx: click.Context, helm_args: str, concurrency: int) -> None:
     """helm status of every selected release."""
-    from pyhelmfile.app.destroy import status
+    from pyhelmfile.app.run.options import ReleaseQueryOptions
+    from pyhelmfile.app.status import status
 
-    status(global_options(ctx), helm_args, concurrency, lambda text: click.echo(text, nl=False))
+    opts = run_options(ctx)
+    status(opts, ReleaseQueryOptions(args=helm_args, concurrency=concurrency), lambda text: click.echo(text, nl=False))
 
 
 @click.command("test")
@@ -71,6 +73,9 @@ def test_command(
     ctx: click.Context, helm_args: str, concurrency: int, timeout: int, logs: bool, cleanup: bool, skip_deps: bool
 ) -> None:
     """helm test of every selected release."""
-    from pyhelmfile.app.destroy import test
+    from pyhelmfile.app.run.options import ReleaseQueryOptions
+    from pyhelmfile.app.status import test
 
-    test(global_options(ctx), helm_args, concurrency, timeout, logs, lambda text: click.echo(text, nl=False))
+    opts = run_options(ctx)
+    qopts = ReleaseQueryOptions(args=helm_args, concurrency=concurrency, timeout=timeout, logs=logs)
+    test(opts, qopts, lambda text: click.echo(text, nl=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pyhelmfile.cli.options import global_options
+from pyhelmfile.cli.options import run_options
 
 
 @click.command("fetch")
@@ -21,9 +21,10 @@ def fetch_command(
     ctx: click.Context, output_dir: str, output_dir_template: str, skip_deps: bool, concurrency: int
 ) -> None:
     """Download the charts of the selected releases."""
-    from pyhelmfile.app.fetch import FetchOptions, fetch
+    from pyhelmfile.app.fetch import fetch
+    from pyhelmfile.app.run.options import FetchOptions
 
     options = FetchOptions(
         output_dir=output_dir, output_dir_template=output_dir_template, skip_deps=skip_deps, concurrency=concurrency
     )
-    fetch(global_options(ctx), options, lambda text: click.echo(text, nl=False))
+    fetch(run_options(ctx), options, lambda text: click.echo(text, nl=False))

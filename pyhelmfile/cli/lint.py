@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from pyhelmfile.cli.options import global_options, release_command_flags, release_command_options, skip_cleanup_flag
+from pyhelmfile.cli.options import release_command_flags, release_command_options, run_options, skip_cleanup_flag
 
 
 @click.command("lint")
@@ -15,7 +15,8 @@ from pyhelmfile.cli.options import global_options, release_command_flags, releas
 @click.pass_context
 def lint_command(ctx: click.Context, /, **kw: Any) -> None:
     """Lint the charts of the selected releases with helm lint and their values."""
-    from pyhelmfile.app.lint import LintOptions, lint
+    from pyhelmfile.app.lint import lint
+    from pyhelmfile.app.run.release_options import LintOptions
 
-    kw.pop("skip_cleanup")
-    lint(global_options(ctx), LintOptions(**release_command_options(kw)), lambda text: click.echo(text, nl=False))
+    opts = run_options(ctx)
+    lint(opts, LintOptions(**release_command_options(kw)), lambda text: click.echo(text, nl=False))

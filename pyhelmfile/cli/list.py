@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pyhelmfile.cli.options import global_options
+from pyhelmfile.cli.options import run_options
 
 
 @click.command("list")
@@ -17,6 +17,6 @@ def list_command(ctx: click.Context, output: str, skip_charts: bool, keep_temp_d
     """List the releases defined in the state file."""
     from pyhelmfile.app.list import format_json, format_table, list_releases
 
-    releases = list_releases(global_options(ctx), live=live)
+    releases = list_releases(run_options(ctx), live=live)
     if releases is not None:
         click.echo(format_json(releases) if output == "json" else format_table(releases), nl=False)

@@ -1,43 +1,58 @@
-"""Global flags (helmfile's persistent flags), parsed once by the group and shared by commands."""
+"""Global flags (helmfile's persistent flags), gathered by the group and its commands, and the flags
+commands share; `run_options` turns them into the app's typed, frozen RunOptions (-l parsed there)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 import click
 
-from pyhelmfile.app.options import RunOptions
+from pyhelmfile.app.run.options import RunOptions
+from pyhelmfile.state.selection import Selector
 
 
 @dataclass(repr=False, eq=False)  # generated __repr__/__eq__ cost start-up time
-class GlobalOptions(RunOptions):
-    """The run's options plus the flags only the CLI itself uses."""
+class GlobalOptions:
+    """Every global flag as given, gathered while click parses (they may also follow the command):
+    the app's RunOptions (remade on each flag: it is frozen), the -l texts, and the CLI's own flags."""
 
+    run: RunOptions = field(default_factory=RunOptions)
+    selectors: list[str] = field(default_factory=list)  # -l, parsed by run_options
     quiet: bool = False
     debug: bool = False
     log_level: str = "info"
     color: bool | None = None
-    interactive: bool = False
     # accepted for helmfile's command lines; nothing in pyhelmfile depends on them
     enable_live_output: bool = False
     strip_args_values_on_exit_error: bool = False
     kustomize_binary: str = ""
 
 
-# click parameter name -> GlobalOptions field, where they differ
+def run_options(ctx: click.Context) -> RunOptions:
+    """The app's RunOptions for this invocation; a malformed -l fails here, before anything is loaded."""
+    g = global_options(ctx)
+    return dataclasses.replace(g.run, selector=Selector.parse(g.selectors))
+
+
+# click parameter name -> RunOptions field, where they differ
 _FIELD = {"state_values_file": "state_values_files"}
+_RUN_FIELDS = frozenset(f.name for f in dataclasses.fields(RunOptions))
 
 
 def apply_flags(opts: GlobalOptions, flags: dict[str, Any]) -> GlobalOptions:
     """Set global flags on opts; repeatable flags accumulate, as cobra's persistent flags do."""
     for name, value in flags.items():
         attr = _FIELD.get(name, name)
+        holder: Any = opts.run if attr in _RUN_FIELDS else opts
         if isinstance(value, tuple):
-            setattr(opts, attr, [*getattr(opts, attr), *value])
-        else:
+            value = [*getattr(holder, attr), *value]
+        if holder is opts:
             setattr(opts, attr, value)
+        else:
+            opts.run = dataclasses.replace(opts.run, **{attr: value})
     return opts
 
 
@@ -136,20 +151,36 @@ def release_command_flags(helm_commands: str) -> Callable[[_F], _F]:
     )
 
 
-def release_command_options(kw: dict[str, Any]) -> dict[str, Any]:
-    """The shared flags' values, taken out of a command's keywords, named as ReleaseCommandOptions names them."""
-    return {
-        "args": kw.pop("helm_args"),
-        "set_values": list(kw.pop("set_values")),
-        "values_files": list(kw.pop("values_files")),
-        "skip_deps": kw.pop("skip_deps"),
-        "concurrency": kw.pop("concurrency"),
-        "skip_needs": kw.pop("skip_needs"),
-        "include_needs": kw.pop("include_needs"),
-        "include_transitive_needs": kw.pop("include_transitive_needs"),
-        "post_renderer": kw.pop("post_renderer", ""),
-        "post_renderer_args": list(kw.pop("post_renderer_args", ())),
-    }
+class ReleaseCommandFlags(TypedDict):
+    """ReleaseCommandOptions' fields as the shared flags give them: typed, so that mypy checks the
+    `**` that hands them to an option class."""
+
+    args: str
+    set_values: list[str]
+    values_files: list[str]
+    skip_deps: bool
+    concurrency: int
+    skip_needs: bool
+    include_needs: bool
+    include_transitive_needs: bool
+    post_renderer: str
+    post_renderer_args: list[str]
+
+
+def release_command_options(kw: dict[str, Any]) -> ReleaseCommandFlags:
+    """The shared flags' values, read from a command's keywords, named as ReleaseCommandOptions names them."""
+    return ReleaseCommandFlags(
+        args=str(kw["helm_args"]),
+        set_values=list(kw["set_values"]),
+        values_files=list(kw["values_files"]),
+        skip_deps=bool(kw["skip_deps"]),
+        concurrency=int(kw["concurrency"]),
+        skip_needs=bool(kw["skip_needs"]),
+        include_needs=bool(kw["include_needs"]),
+        include_transitive_needs=bool(kw["include_transitive_needs"]),
+        post_renderer=str(kw.get("post_renderer", "")),
+        post_renderer_args=list(kw.get("post_renderer_args", ())),
+    )
 
 
 # template, diff, apply and sync (not lint, as in helmfile)

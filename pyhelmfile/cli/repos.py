@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pyhelmfile.cli.options import global_options
+from pyhelmfile.cli.options import run_options
 
 
 @click.command("repos")
@@ -14,4 +14,4 @@ def repos_command(ctx: click.Context, helm_args: str) -> None:
     """Add the chart repositories defined in the state file (and log in to OCI registries)."""
     from pyhelmfile.app.repos import sync_repos
 
-    sync_repos(global_options(ctx), helm_args)
+    sync_repos(run_options(ctx), helm_args)

@@ -7,10 +7,10 @@ from typing import Any
 import click
 
 from pyhelmfile.cli.options import (
-    global_options,
     post_renderer_flags,
     release_command_flags,
     release_command_options,
+    run_options,
     skip_cleanup_flag,
 )
 
@@ -34,8 +34,18 @@ from pyhelmfile.cli.options import (
 @click.pass_context
 def template_command(ctx: click.Context, /, **kw: Any) -> None:
     """Render the manifests of the selected releases with helm template."""
-    from pyhelmfile.app.template import TemplateOptions, template
+    from pyhelmfile.app.run.release_options import TemplateOptions
+    from pyhelmfile.app.template import template
 
-    kw.pop("skip_cleanup")
-    options = TemplateOptions(**release_command_options(kw), show_only=list(kw.pop("show_only")), **kw)
-    template(global_options(ctx), options, lambda text: click.echo(text, nl=False))
+    opts = run_options(ctx)
+    options = TemplateOptions(
+        **release_command_options(kw),
+        output_dir=kw["output_dir"],
+        output_dir_template=kw["output_dir_template"],
+        include_crds=kw["include_crds"],
+        skip_tests=kw["skip_tests"],
+        validate=kw["validate"],
+        kube_version=kw["kube_version"],
+        show_only=list(kw["show_only"]),
+    )
+    template(opts, options, lambda text: click.echo(text, nl=False))

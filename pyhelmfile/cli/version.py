@@ -14,6 +14,6 @@ def version(ctx: click.Context) -> None:
     """Show the version of pyhelmfile and of the helm it runs."""
     from pyhelmfile.helm.version import detect_version
 
-    helm_binary = global_options(ctx).helm_binary
+    helm_binary = global_options(ctx).run.helm_binary
     click.echo(f"pyhelmfile {__version__}")
     click.echo(f"helm       {detect_version(helm_binary)}")

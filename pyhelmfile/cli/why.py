@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pyhelmfile.cli.options import global_options
+from pyhelmfile.cli.options import run_options
 
 
 @click.command("why")
@@ -26,11 +26,16 @@ def why_command(
 
     RELEASES (names or namespace/name IDs) limit the rows shown.
     """
-    from pyhelmfile.app.prepare import NeedsOptions
+    from pyhelmfile.app.run.options import NeedsOptions
     from pyhelmfile.app.why import explain, format_json, format_text
 
-    opts = global_options(ctx)
-    states, skipped = explain(opts, NeedsOptions(include_needs, include_transitive_needs, skip_needs))
+    opts = run_options(ctx)
+    states, skipped = explain(
+        opts,
+        NeedsOptions(
+            include_needs=include_needs, include_transitive_needs=include_transitive_needs, skip_needs=skip_needs
+        ),
+    )
     if output == "json":
         click.echo(format_json(states, skipped, releases), nl=False)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pyhelmfile.cli.options import global_options
+from pyhelmfile.cli.options import run_options
 
 
 @click.command("write-values")
@@ -32,4 +32,4 @@ def write_values_command(
     """Write the merged values of each selected release to a file."""
     from pyhelmfile.app.write_values import write_values
 
-    write_values(global_options(ctx), output_file_template, list(values_files))
+    write_values(run_options(ctx), output_file_template, list(values_files))

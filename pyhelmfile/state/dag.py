@@ -9,8 +9,7 @@ an error. Within a group, releases keep the order in which they are defined.
 from __future__ import annotations
 
 from pyhelmfile.errors import ConfigError
-from pyhelmfile.state.release import release_id
-from pyhelmfile.state.spec import ReleaseSpec
+from pyhelmfile.state.spec import ReleaseSpec, release_id
 
 
 def _quoted_and(items: list[str]) -> str:

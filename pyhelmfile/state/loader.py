@@ -20,10 +20,11 @@ from typing import Any
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.golang import goyaml
 from pyhelmfile.gotmpl import TemplateError
-from pyhelmfile.state import decode
+from pyhelmfile.state import decode, kubecontext
 from pyhelmfile.state.environment import DEFAULT_ENV, Environment, merge_envs
 from pyhelmfile.state.merge import merge_spec, merge_values
 from pyhelmfile.state.render import Renderer
+from pyhelmfile.state.selection import Selector
 from pyhelmfile.state.spec import ReleaseSetSpec, ReleaseSpec, SubHelmfileSpec
 from pyhelmfile.state.storage import Storage
 
@@ -43,7 +44,7 @@ class HelmState:
     base_path: str
     env: Environment
     rendered_values: dict[str, Any] = field(default_factory=dict)
-    selectors: list[str] = field(default_factory=list)
+    selector: Selector = field(default_factory=Selector)  # what the run visits this state file with
     original_releases: list[ReleaseSpec] = field(default_factory=list)
 
     @property
@@ -164,8 +165,7 @@ class StateCreator:
             if spec.releases:
                 raise ConfigError("you can't specify both `charts` and `releases` sections", path=file)
             spec.releases, spec.deprecated_releases = spec.deprecated_releases, []
-        if spec.deprecated_context and not spec.helm_defaults.kube_context:
-            spec.helm_defaults.kube_context = spec.deprecated_context
+        kubecontext.deprecated_default(spec)
         override_binary = self.loader.options.helm_binary
         if override_binary and override_binary != "helm":
             spec.helm_binary = override_binary
@@ -290,11 +290,7 @@ class DesiredStateLoader:
             overrode = Environment(self.options.env, values=values)
         st = self.load_file(None, overrode, os.path.dirname(path) or ".", os.path.basename(path), True)
         opts = self.options
-        if opts.kube_context:
-            if st.spec.kube_context:
-                raise ConfigError("Cannot use option --kube-context and set attribute kubeContext.")
-            st.spec.kube_context = opts.kube_context
-            st.spec.helm_defaults.kube_context = opts.kube_context
+        kubecontext.apply_flag(st.spec, opts.kube_context)
         if opts.namespace:
             if st.spec.namespace:
                 raise ConfigError("Cannot use option --namespace and set attribute namespace.")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import re
 from typing import Any
 
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.golang import goyaml
 from pyhelmfile.gotmpl import TemplateError
+from pyhelmfile.state import kubecontext
 from pyhelmfile.state.environment import yaml_roundtrip
 from pyhelmfile.state.loader import HelmState, cast_keys_to_strings
 from pyhelmfile.state.merge import merge_spec
@@ -29,22 +29,6 @@ _INHERIT_EXCEPT = {
     "set": ("set_values", list),
     "secrets": ("secrets", list),
 }
-
-
-def desired(release: ReleaseSpec) -> bool:
-    """Whether the release should be installed (`installed:` unset means yes)."""
-    return release.installed is None or release.installed
-
-
-def release_id(release: ReleaseSpec) -> str:
-    """helmfile's ReleaseToID: [kubeContext/]namespace/name, with empty parts kept apart."""
-    parts = []
-    if release.kube_context:
-        parts.append(release.kube_context)
-    if release.namespace or release.kube_context:
-        parts.append(release.namespace)
-    parts.append(release.name)
-    return "/".join(parts)
 
 
 def release_template_data(st: HelmState, release: ReleaseSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -177,8 +161,7 @@ def execute_templates(st: HelmState) -> HelmState:
     releases = []
     for original in st.spec.releases:
         release = with_inherited_templates(st, original)
-        if not release.kube_context:
-            release.kube_context = st.spec.helm_defaults.kube_context
+        release.kube_context = kubecontext.release_default(release, st.spec.helm_defaults)
         for key, value in st.spec.common_labels.items():
             release.labels[key] = value
         if not release.api_versions:
@@ -232,141 +215,12 @@ def with_overrides(st: HelmState) -> list[ReleaseSpec]:
     result = []
     for release in st.spec.releases:
         spec = copy.copy(release)
-        if st.spec.kube_context:
-            spec.kube_context = st.spec.kube_context
+        spec.kube_context = kubecontext.override(spec, st.spec)
         if st.spec.namespace:
             spec.namespace = st.spec.namespace
         spec.needs = reformat_needs(st, spec)
         result.append(spec)
     return result
-
-
-# --- selectors --------------------------------------------------------------------------------
-
-_NEGATIVE = re.compile(r"^[a-zA-Z0-9_./+-]+!=[a-zA-Z0-9_./+-]+$")
-_POSITIVE = re.compile(r"^[a-zA-Z0-9_./+-]+=[a-zA-Z0-9_./+-]+$")
-
-
-class LabelFilter:
-    """One `-l` selector: all of its `k=v` must hold and none of its `k!=v` may be violated."""
-
-    __slots__ = ("negative", "positive", "text")  # not a dataclass: those cost start-up time
-
-    def __init__(
-        self, positive: tuple[tuple[str, str], ...], negative: tuple[tuple[str, str], ...], text: str = ""
-    ) -> None:
-        self.positive = positive
-        self.negative = negative
-        self.text = text  # as given on the command line
-
-    @classmethod
-    def parse(cls, text: str) -> LabelFilter:
-        positive, negative = [], []
-        for label in text.split(","):
-            if _NEGATIVE.match(label):
-                key, value = label.split("!=", 1)
-                negative.append((key, value))
-            elif _POSITIVE.match(label):
-                key, value = label.split("=", 1)
-                positive.append((key, value))
-            else:
-                raise ConfigError(f"malformed label: {label}. Expected label in form k=v or k!=v")
-        return cls(tuple(positive), tuple(negative), text)
-
-    def match(self, labels: dict[str, str]) -> bool:
-        return self.mismatch(labels) is None
-
-    def mismatch(self, labels: dict[str, str]) -> str | None:
-        """Why these labels do not match (the first label that fails), or None when they do."""
-        for key, value in self.positive:
-            if key not in labels:
-                return f'no label "{key}"'
-            if labels[key] != value:
-                return f'{key} is "{labels[key]}"'
-        for key, value in self.negative:
-            if labels.get(key) == value:
-                return f'{key} is "{value}"'
-        return None
-
-
-def condition_enabled(release: ReleaseSpec, values: dict[str, Any]) -> bool:
-    """`condition: foo.enabled` looked up in the environment values."""
-    if not release.condition:
-        return True
-    keys = release.condition.split(".")
-    if keys[-1] != "enabled":
-        raise ConfigError(
-            f"failed to parse condition in release {release.name}: Condition value must be in the form "
-            "'foo.enabled' where 'foo' can be modified as necessary"
-        )
-    current: Any = values
-    seen = ""
-    for key in keys[:-1]:
-        seen = f"{seen}.{key}"
-        if key not in current:
-            raise ConfigError(
-                f"failed to parse condition in release {release.name}: environment values field '{seen}' not found"
-            )
-        current = current[key]
-        if not isinstance(current, dict):
-            raise ConfigError(
-                f"failed to parse condition in release {release.name}: environment values field '{seen}' is not a map"
-            )
-    enabled = current.get("enabled")
-    return enabled is True
-
-
-class Selected:
-    """A release and whether the selectors or its condition leave it out."""
-
-    __slots__ = ("filtered", "release")  # not a dataclass: those cost start-up time
-
-    def __init__(self, release: ReleaseSpec, filtered: bool) -> None:
-        self.release = release
-        self.filtered = filtered
-
-
-def mark_excluded(
-    releases: list[ReleaseSpec],
-    selectors: list[str],
-    common_labels: dict[str, str],
-    values: dict[str, Any],
-    include_transitive_needs: bool,
-) -> list[Selected]:
-    """markExcludedReleases: which releases the selectors and conditions leave out."""
-    filters = [LabelFilter.parse(s) for s in selectors]
-    result = []
-    for release in releases:
-        labels = release.labels
-        if filters:
-            # Implicit labels; helmfile writes them into the release's own label map.
-            labels["name"] = release.name
-            labels["namespace"] = release.namespace
-            labels["chart"] = release.chart.split("/")[-1]
-            labels.update(common_labels)
-        matched = any(f.match(labels) for f in filters)
-        filtered = (bool(filters) and not matched) or not condition_enabled(release, values)
-        result.append(Selected(release, filtered))
-    if include_transitive_needs:
-        needed: set[str] = set()
-        for selected in result:
-            if not selected.filtered:
-                _collect_needs(selected.release, releases, needed)
-        for selected in result:
-            if release_id(selected.release) in needed:
-                selected.filtered = False
-    return result
-
-
-def _collect_needs(release: ReleaseSpec, releases: list[ReleaseSpec], needed: set[str]) -> None:
-    for need in release.needs:
-        if need in needed:
-            continue
-        needed.add(need)
-        name = need.split("/")[-1]
-        for other in releases:
-            if other.name == name:
-                _collect_needs(other, releases, needed)
 
 
 def check_duplicates(releases: list[ReleaseSpec]) -> None:

@@ -282,3 +282,22 @@ class ReleaseSetSpec(_Spec):
         "missingFileHandlerConfig", factory=MissingFileHandlerConfig
     )
     lock_file: str = y("lockFilePath", "")
+
+
+# --- plain functions of a release ---
+
+
+def desired(release: ReleaseSpec) -> bool:
+    """Whether the release should be installed (`installed:` unset means yes)."""
+    return release.installed is None or release.installed
+
+
+def release_id(release: ReleaseSpec) -> str:
+    """helmfile's ReleaseToID: [kubeContext/]namespace/name, with empty parts kept apart."""
+    parts = []
+    if release.kube_context:
+        parts.append(release.kube_context)
+    if release.namespace or release.kube_context:
+        parts.append(release.namespace)
+    parts.append(release.name)
+    return "/".join(parts)

@@ -102,3 +102,22 @@ def test_cache_info_and_cleanup(tmp_path: Path) -> None:
 def test_charts_is_the_old_name_of_sync() -> None:
     result = CliRunner().invoke(cli, ["charts", "--help"])
     assert result.exit_code == 0 and "Usage: cli charts" in result.output and "--sync-args" in result.output
+
+
+def test_a_malformed_selector_fails_before_any_state_file_is_read(tmp_path: Path) -> None:
+    """-l is parsed at the CLI boundary: the broken helmfile below is never loaded, for any command."""
+    (tmp_path / "helmfile.yaml").write_text("releases: [\n")  # would be a YAML error if it were read
+    commands = (
+        "list build template lint diff apply sync destroy delete status test why deps fetch repos show-dag write-values"
+    )
+    for command in commands.split():
+        proc = subprocess.run(
+            [sys.executable, "-m", "pyhelmfile", command, "-l", "name=a,tier"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+        assert (proc.returncode, proc.stderr) == (
+            1,
+            "error: malformed label: tier. Expected label in form k=v or k!=v\n",
+        ), command

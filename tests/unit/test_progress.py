@@ -7,13 +7,13 @@ import subprocess
 import sys
 import time
 
-from pyhelmfile.app.prepare import run_parallel
+from pyhelmfile.app.run.parallel import run_parallel
 from tests.support.terminal import run_on_terminal
 
 SCRIPT = """
 import sys, time
 from pyhelmfile import log
-from pyhelmfile.app.prepare import run_parallel
+from pyhelmfile.app.run.parallel import run_parallel
 if "-q" in sys.argv:
     log.set_level("warn")
 def job(n):

@@ -1,17 +1,17 @@
-"""Selectors (-l), conditions and needs as helmfile 0.166.0 applies them."""
+"""Selectors (-l), conditions and needs as helmfile 0.166.0 applies them (state/selection.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pyhelmfile.app.states import parse_key, parse_state_values_set
+from pyhelmfile.app.run.visit import parse_key, parse_state_values_set
 from pyhelmfile.errors import ConfigError
-from pyhelmfile.state.release import LabelFilter, condition_enabled, mark_excluded, release_id
-from pyhelmfile.state.spec import ReleaseSpec
+from pyhelmfile.state.selection import LabelFilter, Selector, condition_enabled, mark, selector_labels
+from pyhelmfile.state.spec import ReleaseSpec, release_id
 
 
 def names(releases: list[ReleaseSpec], *selectors: str, transitive: bool = False) -> list[str]:
-    marked = mark_excluded(releases, list(selectors), {}, {}, transitive)
+    marked = mark(releases, Selector.parse(selectors), {}, {}, include_transitive_needs=transitive)
     return [m.release.name for m in marked if not m.filtered]
 
 
@@ -77,3 +77,53 @@ def test_state_values_set_types_and_indexes() -> None:
 
 def test_escaped_dots_in_keys() -> None:
     assert parse_key(r"a\.b.c") == ["a.b", "c"]
+
+
+def test_implicit_labels_are_computed_not_written_into_the_state() -> None:
+    releases = fresh()
+    marked = mark(releases, Selector.parse(["name=web"]), {"team": "a"}, {})
+    assert releases[0].labels == {"tier": "front"}  # the state's release is left as loaded
+    assert marked[0].release.labels == {
+        "tier": "front",
+        "name": "web",
+        "namespace": "app",
+        "chart": "nginx",
+        "team": "a",
+    }
+    assert [m.matched for m in marked] == [True, False, False]
+
+
+def test_without_a_selector_releases_are_handed_on_as_they_are() -> None:
+    releases = fresh()
+    marked = mark(releases, Selector(), {"team": "a"}, {})
+    assert [m.release for m in marked] == releases  # the same objects: nothing to label
+    assert not any(m.filtered for m in marked)
+
+
+def test_common_labels_win_over_the_release_s_own() -> None:
+    release = ReleaseSpec(name="r", labels={"team": "mine"})
+    assert selector_labels(release, {"team": "common"})["team"] == "common"
+
+
+def test_a_condition_that_is_off_filters_a_matched_release() -> None:
+    release = ReleaseSpec(name="r", condition="feature.enabled")
+    (selected,) = mark([release], Selector.parse(["name=r"]), {}, {"feature": {"enabled": False}})
+    assert selected.matched and selected.filtered
+
+
+def test_selector_parses_every_text_and_fails_on_a_malformed_one() -> None:
+    assert Selector.parse(["a=1", "b!=2,c=3"]).texts == ["a=1", "b!=2,c=3"]
+    assert not Selector.parse([])
+    with pytest.raises(ConfigError, match="malformed label: c"):
+        Selector.parse(["a=1", "b=2,c"])
+
+
+def test_selector_reason_names_the_matching_or_each_failing_label() -> None:
+    labels = {"name": "web", "tier": "front"}
+    assert Selector().reason(labels) == "no selector given"
+    assert Selector.parse(["tier=back", "name=web"]).reason(labels) == "-l name=web matches"
+    assert (
+        Selector.parse(["tier=back", "app=x"]).reason(labels)
+        == '-l tier=back: tier is "front"; -l app=x: no label "app"'
+    )
+    assert Selector.parse(["tier!=front"]).reason(labels) == '-l tier!=front: tier is "front"'

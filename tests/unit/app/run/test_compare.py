@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pyhelmfile.app.cluster import Target
-from pyhelmfile.app.diff import _Memo, _template_helm, chart_metadata, new_chart, shown_chart
+from pyhelmfile.app.run.clusters import Target
+from pyhelmfile.app.run.compare import _Memo, _template_helm, chart_metadata, new_chart
+from pyhelmfile.app.run.report import shown_chart
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.state.environment import Environment
 from pyhelmfile.state.loader import HelmState
@@ -79,7 +80,7 @@ def test_the_chart_as_helmfiles_comparing_line_shows_it(chart: str, shown: str) 
 
 
 def test_coalesce_is_helms_values_over_defaults() -> None:
-    from pyhelmfile.app.diff import coalesce
+    from pyhelmfile.app.run.compare import coalesce
 
     defaults = {"image": {"tag": "1", "pull": "Always"}, "replicas": 1, "gone": {"a": 1}, "list": [1, 2]}
     values = {"image": {"tag": "2"}, "gone": None, "list": [3], "extra": {"x": None}}

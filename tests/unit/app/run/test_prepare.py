@@ -9,8 +9,8 @@ import pytest
 
 from pyhelmfile import __version__
 from pyhelmfile.app.deps import lock_chart_yaml, lock_file_text
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.prepare import Preparation, PrepareOptions, oci_reference, output_path, refuse_unsupported
+from pyhelmfile.app.run.options import PrepareOptions, RunOptions
+from pyhelmfile.app.run.prepare import Preparation, oci_reference, output_path, refuse_unsupported
 from pyhelmfile.errors import ConfigError
 from pyhelmfile.helm import s3getter
 from pyhelmfile.helm.charts import find_chart_dir, split_oci_reference
@@ -124,7 +124,7 @@ def test_chartify_features_are_refused_in_one_line(tmp_path: Path) -> None:
 
 
 def test_added_dependencies_as_chartify_writes_them(tmp_path: Path) -> None:
-    from pyhelmfile.app.adhoc import _kept, added_dependencies
+    from pyhelmfile.app.run.adhoc import _kept, added_dependencies
     from pyhelmfile.helm.exec import Helm
     from pyhelmfile.state.spec import Dependency
 

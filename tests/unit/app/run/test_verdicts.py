@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pyhelmfile.app import verdicts
+from pyhelmfile.app.run import verdicts
 
 
 @pytest.fixture(autouse=True)

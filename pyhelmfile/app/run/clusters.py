@@ -1,9 +1,8 @@
 """Releases meet clusters: which kube context and namespace each release goes to, and what is there.
 
-A release's context is its own `kubeContext`, else its environment's, else helmDefaults'
-(helmfile's kubeConnectionFlags), else the kubeconfig's current context. Safety rules that
-helmfile lacks: a named context missing from the kubeconfig stops the run before any
-change, and a release may not go to a context other than the one its environment names.
+A release's context comes from state/kubecontext.py (the one place it is worked out), else
+the kubeconfig's current context. A safety rule helmfile lacks: a named context missing from
+the kubeconfig stops the run before any change.
 Deployed releases are read once per (context, namespace) per run.
 """
 
@@ -14,12 +13,11 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.errors import ConfigError
+from pyhelmfile.app.run.options import RunOptions
 from pyhelmfile.helm.exec import Helm
+from pyhelmfile.state import kubecontext
 from pyhelmfile.state.loader import HelmState
-from pyhelmfile.state.release import release_id
-from pyhelmfile.state.spec import ReleaseSpec
+from pyhelmfile.state.spec import ReleaseSpec, release_id
 
 if TYPE_CHECKING:
     from pyhelmfile.kube.client import KubeClient
@@ -70,13 +68,7 @@ class Clusters:
 
     def place(self, st: HelmState, release: ReleaseSpec) -> Target:
         """Resolve and check a release's context; raise before anything has been changed."""
-        env_context = st.env.kube_context
-        context = release.kube_context or env_context or st.spec.helm_defaults.kube_context
-        if env_context and context != env_context:
-            raise ConfigError(
-                f'release "{release.name}" would go to kube context "{context}", but environment '
-                f'"{st.env.name}" deploys to "{env_context}"; refusing to mix clusters'
-            )
+        context = kubecontext.for_release(release, st.env, st.spec.helm_defaults)
         ctx = self.config.context(context)  # raises when a named context is missing
         namespace = release.namespace or ctx.namespace or "default"
         return Target(st, release, ctx.name, namespace)

@@ -16,10 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from pyhelmfile import log
-from pyhelmfile.app.options import RunOptions
+from pyhelmfile.app.run.options import RunOptions
+from pyhelmfile.app.run.plan import select
 from pyhelmfile.errors import ConfigError, NoMatchingReleaseError
 from pyhelmfile.state.loader import DesiredStateLoader, HelmState, LoadOptions, UndefinedEnvError
-from pyhelmfile.state.release import check_duplicates, execute_templates, mark_excluded, with_overrides
+from pyhelmfile.state.release import check_duplicates, execute_templates, with_overrides
+from pyhelmfile.state.selection import Selector
 
 DEFAULT_HELMFILE = "helmfile.yaml"
 DEFAULT_HELMFILE_DIR = "helmfile.d"
@@ -169,10 +171,10 @@ Converge = Callable[[HelmState], bool]
 class _Visit:
     """The selectors and values a (sub-)helmfile is visited with."""
 
-    __slots__ = ("selectors", "values")  # not a dataclass: those cost start-up time
+    __slots__ = ("selector", "values")  # not a dataclass: those cost start-up time
 
-    def __init__(self, selectors: list[str], values: list[Any]) -> None:
-        self.selectors = selectors
+    def __init__(self, selector: Selector, values: list[Any]) -> None:
+        self.selector = selector
         self.values = values
 
 
@@ -195,13 +197,13 @@ class StateVisitor:
 
     def run(self, converge: Converge, *, include_transitive_needs: bool = False) -> bool:
         """Visit every state; False when no release matched (allowed by --allow-no-matching-release)."""
-        first = _Visit(self.opts.selectors, override_values(self.opts))
+        first = _Visit(self.opts.selector, override_values(self.opts))
         # helmfile's FileOrDir: -f, else $HELMFILE_FILE_PATH, else the default lookup
         path = self.opts.file or os.environ.get("HELMFILE_FILE_PATH", "")
         if self._visit(path, first, converge, include_transitive_needs):
             return True
         message = (
-            f"no releases found that matches specified selector({', '.join(self.opts.selectors)}) "
+            f"no releases found that matches specified selector({', '.join(self.opts.selector.texts)}) "
             f"and environment({self.opts.env_name}), in any helmfile"
         )
         if not self.opts.allow_no_matching_release:
@@ -217,29 +219,28 @@ class StateVisitor:
             except UndefinedEnvError:
                 self.skipped.append(file)
                 continue  # helmfile skips a state file that lacks the environment
-            st.selectors = visit.selectors
+            st.selector = visit.selector
             for sub in st.spec.helmfiles:
-                selectors = visit.selectors if sub.selectors is None or sub.selectors_inherited else sub.selectors
-                sub_visit = _Visit(selectors, list(sub.values))
+                inherit = sub.selectors is None or sub.selectors_inherited
+                selector = visit.selector if inherit else Selector.parse(sub.selectors or [])
+                sub_visit = _Visit(selector, list(sub.values))
                 if self._visit(sub.path, sub_visit, converge, include_transitive_needs):
                     matched = True
             templated = execute_templates(st)
             templated = dataclasses.replace(
                 templated, spec=dataclasses.replace(templated.spec, releases=with_overrides(templated))
             )
-            if self.select_releases and not select(templated, include_transitive_needs):
+            if self.select_releases and not keep_selected(templated, include_transitive_needs):
                 continue
             if converge(templated):
                 matched = True
         return matched
 
 
-def select(st: HelmState, include_transitive_needs: bool) -> bool:
+def keep_selected(st: HelmState, include_transitive_needs: bool) -> bool:
     """processFilteredReleases: keep the releases the selectors pick; False if none is left."""
-    if st.selectors:
-        marked = mark_excluded(
-            st.spec.releases, st.selectors, st.spec.common_labels, st.rendered_values, include_transitive_needs
-        )
+    if st.selector:
+        marked = select(st, include_transitive_needs=include_transitive_needs)
         st.spec.releases = [m.release for m in marked if not m.filtered]
     check_duplicates(st.spec.releases)
     return bool(st.spec.releases)

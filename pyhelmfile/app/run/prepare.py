@@ -1,11 +1,11 @@
-"""What every command that hands releases to helm shares: selection with needs, repositories
-added once, charts made ready (local dependencies built once, OCI charts pulled, repository
-charts downloaded for lint/fetch), values written to a private directory.
+"""Charts and values made ready for helm, once per run: repositories added once, charts made ready
+(local dependencies built once, OCI charts pulled, repository charts downloaded for lint/fetch),
+values written to a private directory.
 
 `Preparation` lives for one run (a `with` block): repositories and dependency builds are
 remembered across state files, and its private directories (values with decrypted secrets,
 0700 with 0600 files; downloaded charts; the s3 getter) are removed however the run ends.
-Chart versions pinned by helmfile.lock (`deps`) replace the releases' `version:` in `planned`.
+Chart versions pinned by helmfile.lock (`deps`) replace the releases' `version:` in plan.planned.
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from types import TracebackType
-from typing import TypeVar
 
 from pyhelmfile import log
-from pyhelmfile.app.options import RunOptions
-from pyhelmfile.app.repos import helm_for, repositories
+from pyhelmfile.app.run import helmargs
+from pyhelmfile.app.run.options import PrepareOptions, RunOptions
+from pyhelmfile.app.run.parallel import run_parallel
 from pyhelmfile.errors import ConfigError, HelmError
 from pyhelmfile.helm.charts import (
     build_dependencies,
@@ -38,56 +36,10 @@ from pyhelmfile.helm.charts import (
 )
 from pyhelmfile.helm.exec import Helm
 from pyhelmfile.helm.paths import repositories_config
-from pyhelmfile.helm.repos import add_repository, update_repositories
-from pyhelmfile.state.dag import plan
+from pyhelmfile.helm.repos import Repository, add_repository, update_repositories
 from pyhelmfile.state.loader import HelmState
-from pyhelmfile.state.lock import apply_lock
-from pyhelmfile.state.release import desired, mark_excluded, release_id
-from pyhelmfile.state.spec import ReleaseSpec, SetValue
+from pyhelmfile.state.spec import ReleaseSpec, RepositorySpec, release_id
 from pyhelmfile.state.values import ValuesDocument, set_value, values_documents
-
-T = TypeVar("T")
-
-
-@dataclass
-class NeedsOptions:
-    """--include-needs / --include-transitive-needs / --skip-needs, as helmfile's commands take them."""
-
-    include_needs: bool = False
-    include_transitive_needs: bool = False
-    skip_needs: bool = True
-
-
-@dataclass
-class ReleaseCommandOptions(NeedsOptions):
-    """The flags template, lint, diff, apply and sync share (helmfile's names), needs flags included."""
-
-    args: str = ""  # --args: extra helm arguments, last on every release's helm command line
-    set_values: list[str] = field(default_factory=list)  # --set
-    values_files: list[str] = field(default_factory=list)  # --values
-    skip_deps: bool = False
-    concurrency: int = 0
-    post_renderer: str = ""  # --post-renderer (template, diff, apply, sync)
-    post_renderer_args: list[str] = field(default_factory=list)  # --post-renderer-args
-
-    def prepare(self) -> PrepareOptions:
-        return PrepareOptions(
-            args=self.args, skip_deps=self.skip_deps, concurrency=self.concurrency, post_renderer=self.post_renderer
-        )
-
-
-@dataclass
-class PrepareOptions:
-    args: str = ""  # --args: extra helm arguments, last on every helm command line
-    skip_deps: bool = False
-    concurrency: int = 0
-    # lint and fetch: repository charts are pulled and untarred first (helm lint needs a directory)
-    force_download: bool = False
-    output_dir: str = ""  # fetch --output-dir; default: a private temporary directory
-    output_dir_template: str = ""  # fetch --output-dir-template; default: helmfile's
-    adhoc_dependencies: bool = True  # a release's `dependencies:` are added to its chart (not for fetch)
-    post_renderer: str = ""  # --post-renderer: with helm 4, wrapped in a plugin like the state's (helm/plugins.py)
-
 
 # helmfile's DefaultFetchOutputDirTemplate (filepath.Join of its parts)
 DEFAULT_OUTPUT_DIR_TEMPLATE = (
@@ -95,122 +47,6 @@ DEFAULT_OUTPUT_DIR_TEMPLATE = (
     "{{ if .Release.KubeContext }}/{{ .Release.KubeContext }}{{ end }}"
     '/{{ .Release.Name }}/{{ .ChartName }}/{{ or .Release.Version "latest" }}'
 )
-
-
-def planned(st: HelmState, needs: NeedsOptions, *, installed_only: bool = True) -> list[list[ReleaseSpec]]:
-    """helmfile's withNeeds: selected releases (plus their needs on request), planned into groups.
-
-    Repository charts get the versions helmfile.lock pins first (helmfile's ResolveDeps).
-    """
-    apply_lock(st)
-    releases = st.spec.releases
-    marked = mark_excluded(releases, st.selectors, st.spec.common_labels, st.rendered_values, False)
-    selected = [m.release for m in marked if not m.filtered]
-    if not selected:
-        return []
-    include = needs.include_needs or needs.include_transitive_needs
-    skip = needs.skip_needs and not include
-    batches = plan(releases, selected, include_needs=include, skip_needs=skip)
-    if not installed_only:
-        return batches
-    return [b for b in ([r for r in batch if desired(r)] for batch in batches) if b]
-
-
-def run_parallel(jobs: Sequence[Callable[[], T]], concurrency: int, labels: Sequence[str] = ()) -> list[T]:
-    """Run independent helm processes side by side; results (and the first error) in job order.
-
-    With `labels` (one per job), a terminal shows a spinner line per running job (pyhelmfile.progress).
-    """
-    from pyhelmfile.progress import Display
-
-    with Display(labels) as display:
-        shown = bool(labels)
-
-        def run(index: int, job: Callable[[], T]) -> T:
-            if shown:
-                display.start(index)
-            try:
-                return job()
-            finally:
-                if shown:
-                    display.done(index)
-
-        if len(jobs) <= 1:
-            return [run(i, job) for i, job in enumerate(jobs)]
-        workers = concurrency if concurrency > 0 else min(len(jobs), 2 * (os.cpu_count() or 1))
-        pool = ThreadPoolExecutor(max_workers=workers)
-        try:
-            futures = [pool.submit(run, i, job) for i, job in enumerate(jobs)]
-            return [future.result() for future in futures]
-        except KeyboardInterrupt:
-            pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C or SIGTERM: start nothing more
-            raise
-        finally:
-            pool.shutdown(wait=True)
-
-
-def escape(value: str) -> str:
-    """helmfile's escape for --set values: braces and commas are helm syntax."""
-    return value.replace("{", "\\{").replace("}", "\\}").replace(",", "\\,")
-
-
-def set_flags(st: HelmState, values: list[SetValue]) -> list[str]:
-    flags: list[str] = []
-    for sv in values:
-        if sv.value:
-            flags += ["--set", f"{escape(sv.name)}={escape(set_value(st, sv.value))}"]
-        elif sv.file:
-            flags += ["--set-file", f"{escape(sv.name)}={st.storage().normalize(sv.file)}"]
-        elif sv.values:
-            flags += ["--set", f"{escape(sv.name)}={{{','.join(escape(set_value(st, v)) for v in sv.values)}}}"]
-    return flags
-
-
-def env_set_flags(release: ReleaseSpec) -> list[str]:
-    """The deprecated `env:` section: values taken from environment variables."""
-    if not release.env_values:
-        return []
-    missing = [sv.value for sv in release.env_values if sv.value not in os.environ]
-    if missing:
-        raise ConfigError(
-            "Environment Variables not found. Please make sure they are set and try again: " + ", ".join(missing)
-        )
-    pairs = [f"{escape(sv.name)}={escape(os.environ[sv.value])}" for sv in release.env_values]
-    return ["--set", ",".join(pairs)]
-
-
-def cli_values_flags(base_path: str, values_files: list[str], set_values: list[str]) -> list[str]:
-    """--values (relative to the state file's directory: helmfile runs there) and --set from the command line."""
-    flags: list[str] = []
-    for extra in values_files:
-        path = os.path.abspath(os.path.join(base_path, extra))
-        if not os.path.exists(path):
-            raise ConfigError(f"values file not found: {extra}")
-        flags += ["--values", path]
-    for item in set_values:
-        flags += ["--set", item]
-    return flags
-
-
-def post_renderer_flags(st: HelmState, release: ReleaseSpec, opts: ReleaseCommandOptions) -> list[str]:
-    """helmfile's appendPostRenderFlags and appendPostRenderArgsFlags: the release's, else the command line's,
-    else helmDefaults' post-renderer; its arguments chosen the same way, on their own."""
-    defaults = st.spec.helm_defaults
-    flags: list[str] = []
-    renderer = release.post_renderer or opts.post_renderer or defaults.post_renderer
-    if renderer:
-        flags += ["--post-renderer", renderer]
-    for arg in release.post_renderer_args or opts.post_renderer_args or defaults.post_renderer_args:
-        if arg:
-            flags += ["--post-renderer-args", arg]
-    return flags
-
-
-def chart_download_tls_flags(st: HelmState, release: ReleaseSpec) -> list[str]:
-    """helmfile's appendChartDownloadTLSFlags: for the charts helm template/upgrade download themselves."""
-    if release.insecure_skip_tls_verify or st.spec.helm_defaults.insecure_skip_tls_verify:
-        return ["--insecure-skip-tls-verify"]
-    return []
 
 
 def refuse_unsupported(release: ReleaseSpec, base_path: str = "") -> None:
@@ -269,7 +105,7 @@ class Preparation:
     def helm(self, st: HelmState) -> Helm:
         """The state's helm; with the run's plugins directory when it needs the s3 getter, or helm 4 needs
         post-renderer plugins for the executables that helmfile's postRenderer names."""
-        helm = helm_for(st, self.opts, self.popts.args)
+        helm = helmargs.state_helm(st.spec, st.base_path, self.opts, self.popts.args)
         plugins = False
         if self._uses_s3(st):
             from pyhelmfile.helm import s3getter
@@ -413,15 +249,13 @@ class Preparation:
             log.debug("chart already exists at %s", path)
             directory = find_chart_dir(absolute)
         else:
-            flags = oci_flags(st, release)
-            if self.opts.oci_plain_http:
-                flags.append("--plain-http")
+            flags = helmargs.oci_pull(oci_repository(st, release), plain_http=self.opts.oci_plain_http)
             directory = pull_oci_chart(helm, reference, path, flags)
         self.prepared[self._key(st, release)] = _relative_like(path, absolute, directory)
 
     def _with_dependencies(self, st: HelmState, helm: Helm, release: ReleaseSpec) -> None:
         """helmfile's chartify for `dependencies:`: a private copy of the chart with them added and fetched."""
-        from pyhelmfile.app.adhoc import chart_with_dependencies
+        from pyhelmfile.app.run.adhoc import chart_with_dependencies
 
         chart = release.chart_path_or_name()
         local = is_local_chart(chart, st.base_path)
@@ -441,11 +275,7 @@ class Preparation:
         path = output_path(chart, self.download_dir(), release, self.popts.output_dir_template)
         absolute = os.path.join(st.base_path, path)
         if not os.path.exists(absolute):
-            flags = ["--version", release.version] if release.version else []
-            devel = release.devel if release.devel is not None else st.spec.helm_defaults.devel
-            if devel:
-                flags.append("--devel")
-            pull_chart(helm, chart, path, flags)
+            pull_chart(helm, chart, path, helmargs.pull(release, st.spec.helm_defaults))
         else:
             log.info('"%s" has not been downloaded because the output directory "%s" already exists', chart, path)
         try:
@@ -478,8 +308,8 @@ class Preparation:
         flags: list[str] = []
         for i, document in enumerate(documents):
             flags += ["--values", self.private_file(f"{release.name}-{i:02d}-", document.text)]
-        flags += set_flags(st, release.set_values)
-        flags += env_set_flags(release)
+        flags += helmargs.set_values(release.set_values, functools.partial(set_value, st), st.storage().normalize)
+        flags += helmargs.env_values(release, os.environ)
         return documents, flags
 
 
@@ -533,30 +363,24 @@ def oci_reference(st: HelmState, release: ReleaseSpec) -> tuple[str, str] | None
     return qualified, name
 
 
-def oci_flags(st: HelmState, release: ReleaseSpec) -> list[str]:
-    """TLS and verification flags of the release's OCI repository, for `helm pull`."""
+def oci_repository(st: HelmState, release: ReleaseSpec) -> RepositorySpec | None:
+    """The state repository a `repo/chart` OCI chart comes from (None for an `oci://` chart)."""
+    if release.chart.startswith("oci://"):
+        return None
     repo_name = release.chart.partition("/")[0]
-    repo = next((r for r in st.spec.repositories if r.name == repo_name), None)
-    if repo is None or release.chart.startswith("oci://"):
-        return []
-    flags: list[str] = []
-    if repo.ca_file:
-        flags += ["--ca-file", repo.ca_file]
-    if repo.cert_file and repo.key_file:
-        flags += ["--cert-file", repo.cert_file, "--key-file", repo.key_file]
-    if repo.skip_tls_verify:
-        flags.append("--insecure-skip-tls-verify")
-    if repo.verify:
-        flags.append("--verify")
-    if repo.keyring:
-        flags += ["--keyring", repo.keyring]
-    return flags
+    return next((r for r in st.spec.repositories if r.name == repo_name), None)
+
+
+def repositories(st: HelmState) -> list[Repository]:
+    """The state's `repositories:` as the helm layer takes them (same field names)."""
+    names = [f.name for f in dataclasses.fields(Repository)]
+    return [Repository(**{name: getattr(spec, name) for name in names}) for spec in st.spec.repositories]
 
 
 def output_path(chart: str, output_dir: str, release: ReleaseSpec, template: str) -> str:
     """helmfile's generateChartPath: where `fetch` (and lint) put a downloaded chart."""
     from pyhelmfile import gotmpl
-    from pyhelmfile.app.hooks import release_struct
+    from pyhelmfile.app.run.hooks import release_struct
 
     text = template or DEFAULT_OUTPUT_DIR_TEMPLATE
     try:

@@ -1,0 +1,1 @@
+"""The run machinery commands share: options, selection and plan, preparation, helm arguments, comparison, execution."""
