@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.testcluster.common import ROOT, ClusterError, log
+from scripts.tools import sha256_file
 
 BUILD_MODULE = ROOT / "scripts" / "k8sbuild"
 
@@ -47,14 +48,6 @@ class Binaries:
     kube_controller_manager: Path
     kube_scheduler: Path
     kwok: Path
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @contextlib.contextmanager
