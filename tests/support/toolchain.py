@@ -1,4 +1,5 @@
-"""The pinned real toolchain, installed on demand by scripts/tools.py (never skipped)."""
+"""The pinned real toolchain, installed on demand by scripts/tools.py (never skipped); helmfile v1.7.4 is built
+on first use by scripts/helmfile1.py."""
 
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ class Toolchain:
     @property
     def helmfile(self) -> str:
         return self.path("helmfile")
+
+    @property
+    def helmfile1(self) -> str:
+        """helmfile v1.7.4, built from the Go module proxy on first use (scripts/helmfile1.py; cached, verified)."""
+        return helmfile1()
 
     @property
     def sops(self) -> str:
@@ -71,3 +77,11 @@ def toolchain() -> Toolchain:
     if tools.check(bin_dir):
         subprocess.run([sys.executable, str(ROOT / "scripts" / "tools.py"), "--bin-dir", str(bin_dir)], check=True)
     return Toolchain(bin_dir)
+
+
+@cache
+def helmfile1() -> str:
+    """The helmfile v1.7.4 binary: built once (a cold build takes minutes), then reused from the cache."""
+    from scripts.helmfile1 import ensure_helmfile1
+
+    return str(ensure_helmfile1())
